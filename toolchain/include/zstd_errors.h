@@ -1,0 +1,1 @@
+/usr/include/zstd_errors.h
