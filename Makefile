@@ -23,7 +23,7 @@ PROGRAM_SRCS := $(sort $(foreach p,$(PROGRAMS),$(filter-out %/main.cc,$(wildcard
 UNIT_TEST_SRCS := $(sort $(shell find tests/unit -name 'test_*.cc' 2>/dev/null))
 ALL_SRCS := $(LIB_SRCS) $(PROGRAM_SRCS) $(foreach p,$(PROGRAMS),$(call program_dir,$(p))/main.cc) \
             $(UNIT_TEST_SRCS) toolchain/runtime.cc tests/toolchain/link_probe.cc
-FORMAT_FILES := $(sort $(ALL_SRCS) $(shell find lib init agent measure disk tests toolchain -name '*.h' 2>/dev/null))
+FORMAT_FILES := $(sort $(ALL_SRCS) $(shell find lib init agent measure disk tests toolchain -path toolchain/include -prune -o -name '*.h' -print 2>/dev/null))
 
 # ---- flags ---------------------------------------------------------------
 

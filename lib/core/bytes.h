@@ -16,7 +16,8 @@ class ByteView {
  public:
   constexpr ByteView() = default;
   constexpr ByteView(const uint8_t *data, size_t size) : data_(data), size_(size) {}
-  ByteView(const Bytes &bytes) : data_(bytes.data()), size_(bytes.size()) {}  // NOLINT(google-explicit-constructor)
+  ByteView(const Bytes &bytes)
+      : data_(bytes.data()), size_(bytes.size()) {}  // NOLINT(google-explicit-constructor)
 
   static ByteView of_string(std::string_view text) {
     return ByteView(reinterpret_cast<const uint8_t *>(text.data()), text.size());
@@ -39,7 +40,9 @@ class ByteView {
   ByteView subview(size_t offset) const { return subview(offset, size_ - (offset > size_ ? size_ : offset)); }
 
   Bytes to_bytes() const { return Bytes(begin(), end()); }
-  std::string_view as_string_view() const { return std::string_view(reinterpret_cast<const char *>(data_), size_); }
+  std::string_view as_string_view() const {
+    return std::string_view(reinterpret_cast<const char *>(data_), size_);
+  }
 
  private:
   const uint8_t *data_ = nullptr;

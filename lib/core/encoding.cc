@@ -57,7 +57,8 @@ Result<Bytes> decode64(std::string_view text, const char *alphabet, Padding padd
   while (pad < 2 && pad < text.size() && text[text.size() - 1 - pad] == '=') ++pad;
   std::string_view body = text.substr(0, text.size() - pad);
   if (padding == Padding::required || pad > 0) {
-    if (text.size() % 4 != 0) return Error(format("%s: length %zu is not a multiple of 4", name, text.size()));
+    if (text.size() % 4 != 0)
+      return Error(format("%s: length %zu is not a multiple of 4", name, text.size()));
   }
   if (body.size() % 4 == 1) return Error(format("%s: impossible length %zu", name, text.size()));
   if (pad > 0 && (body.size() + pad) % 4 != 0) return Error(format("%s: wrong padding", name));
@@ -98,7 +99,8 @@ Result<Bytes> hex_decode(std::string_view text) {
   for (size_t i = 0; i < out.size(); ++i) {
     int hi = hex_value(text[2 * i]);
     int lo = hex_value(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Error(format("hex: invalid character at offset %zu", hi < 0 ? 2 * i : 2 * i + 1));
+    if (hi < 0 || lo < 0)
+      return Error(format("hex: invalid character at offset %zu", hi < 0 ? 2 * i : 2 * i + 1));
     out[i] = static_cast<uint8_t>(hi << 4 | lo);
   }
   return out;

@@ -15,7 +15,7 @@ std::string hex_encode(ByteView bytes);
 // Accepts upper and lower case; the length must be even.
 Result<Bytes> hex_decode(std::string_view text);
 
-std::string base64_encode(ByteView bytes);  // with '=' padding
+std::string base64_encode(ByteView bytes);           // with '=' padding
 Result<Bytes> base64_decode(std::string_view text);  // padding required
 
 // base64url without padding (RFC 7515 section 2, as JOSE uses it).

@@ -73,20 +73,21 @@ std::string Log::format_line(LogLevel level, uint64_t ms, const std::string &mes
 
 void Log::write(LogLevel level, const std::string &message) const {
   if (level < sinks_.threshold) return;
-  if (sinks_.console_fd >= 0) write_line(sinks_.console_fd, format_line(level, monotonic_ms(), message) + "\n");
+  if (sinks_.console_fd >= 0)
+    write_line(sinks_.console_fd, format_line(level, monotonic_ms(), message) + "\n");
   if (sinks_.kmsg_fd >= 0) {
     std::string prefix = program_;
     if (!stage_.empty()) prefix += " " + stage_;
-    write_line(sinks_.kmsg_fd, format("<%d>%s: %s%s\n", kmsg_priority(level), prefix.c_str(), level_tag(level),
-                                      printable(message).c_str()));
+    write_line(sinks_.kmsg_fd, format("<%d>%s: %s%s\n", kmsg_priority(level), prefix.c_str(),
+                                      level_tag(level), printable(message).c_str()));
   }
 }
 
-#define BP_LOG_AT(level)           \
-  va_list args;                    \
-  va_start(args, fmt);             \
+#define BP_LOG_AT(level)                 \
+  va_list args;                          \
+  va_start(args, fmt);                   \
   std::string text = vformat(fmt, args); \
-  va_end(args);                    \
+  va_end(args);                          \
   write(level, text)
 
 void Log::debug(const char *fmt, ...) const { BP_LOG_AT(LogLevel::debug); }

@@ -16,8 +16,10 @@ class [[nodiscard]] Result {
   static_assert(!std::is_same_v<std::decay_t<T>, Error>, "Result<Error> is ambiguous");
 
  public:
-  Result(T value) : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
-  Result(Error error) : storage_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value)
+      : storage_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(Error error)
+      : storage_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return storage_.index() == 0; }
 
@@ -54,11 +56,11 @@ using Status = Result<void>;
 
 // Evaluates a Result-valued expression; on error returns it from the enclosing
 // function (which must return a Result), otherwise yields the value.
-#define TRY(expr)                                                 \
-  ({                                                              \
-    auto try_result_ = (expr);                                    \
-    if (!try_result_.ok()) return try_result_.release_error();    \
-    try_result_.release_value();                                  \
+#define TRY(expr)                                              \
+  ({                                                           \
+    auto try_result_ = (expr);                                 \
+    if (!try_result_.ok()) return try_result_.release_error(); \
+    try_result_.release_value();                               \
   })
 
 // Like TRY, but prefixes the error message with a context string.

@@ -8,9 +8,12 @@ Result<uint64_t> parse_u64(std::string_view text) {
   if (text.empty()) return Error("expected a decimal number, got an empty string");
   uint64_t value = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') return Error(format("expected a decimal number, got '%.*s'", static_cast<int>(text.size()), text.data()));
+    if (c < '0' || c > '9')
+      return Error(
+          format("expected a decimal number, got '%.*s'", static_cast<int>(text.size()), text.data()));
     uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return Error(format("number '%.*s' is too large", static_cast<int>(text.size()), text.data()));
+    if (value > (UINT64_MAX - digit) / 10)
+      return Error(format("number '%.*s' is too large", static_cast<int>(text.size()), text.data()));
     value = value * 10 + digit;
   }
   return value;
@@ -20,15 +23,21 @@ Result<uint64_t> parse_hex_u64(std::string_view text) {
   std::string_view digits = text;
   if (starts_with(digits, "0x") || starts_with(digits, "0X")) digits.remove_prefix(2);
   if (digits.empty() || digits.size() > 16) {
-    return Error(format("expected a hexadecimal number of at most 64 bits, got '%.*s'", static_cast<int>(text.size()), text.data()));
+    return Error(format("expected a hexadecimal number of at most 64 bits, got '%.*s'",
+                        static_cast<int>(text.size()), text.data()));
   }
   uint64_t value = 0;
   for (char c : digits) {
     int v;
-    if (c >= '0' && c <= '9') v = c - '0';
-    else if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    else return Error(format("expected a hexadecimal number, got '%.*s'", static_cast<int>(text.size()), text.data()));
+    if (c >= '0' && c <= '9')
+      v = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v = c - 'A' + 10;
+    else
+      return Error(
+          format("expected a hexadecimal number, got '%.*s'", static_cast<int>(text.size()), text.data()));
     value = value << 4 | static_cast<uint64_t>(v);
   }
   return value;
@@ -53,7 +62,8 @@ bool starts_with(std::string_view text, std::string_view prefix) {
 }
 
 bool ends_with(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string to_lower(std::string_view text) {

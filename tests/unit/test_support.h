@@ -20,26 +20,28 @@ extern "C" {
 #include "lib/core/encoding.h"
 #include "lib/core/result.h"
 
-#define ASSERT_OK(expr)                                                                     \
-  ({                                                                                        \
-    auto assert_result_ = (expr);                                                           \
+#define ASSERT_OK(expr)                                                                            \
+  ({                                                                                               \
+    auto assert_result_ = (expr);                                                                  \
     if (!assert_result_.ok()) fail_msg("%s: %s", #expr, assert_result_.error().message().c_str()); \
-    assert_result_.release_value();                                                         \
+    assert_result_.release_value();                                                                \
   })
 
 // Asserts that expr fails and that its message contains the given text.
-#define ASSERT_ERROR_CONTAINS(expr, text)                                                          \
-  do {                                                                                             \
-    auto assert_result_ = (expr);                                                                  \
-    if (assert_result_.ok()) fail_msg("%s: expected an error containing '%s'", #expr, text);       \
-    if (assert_result_.error().message().find(text) == std::string::npos)                          \
-      fail_msg("%s: error '%s' does not contain '%s'", #expr, assert_result_.error().message().c_str(), text); \
+#define ASSERT_ERROR_CONTAINS(expr, text)                                                               \
+  do {                                                                                                  \
+    auto assert_result_ = (expr);                                                                       \
+    if (assert_result_.ok()) fail_msg("%s: expected an error containing '%s'", #expr, text);            \
+    if (assert_result_.error().message().find(text) == std::string::npos)                               \
+      fail_msg("%s: error '%s' does not contain '%s'", #expr, assert_result_.error().message().c_str(), \
+               text);                                                                                   \
   } while (0)
 
-#define ASSERT_BYTES_EQUAL(actual, expected_hex)                                                        \
-  do {                                                                                                  \
-    std::string actual_hex_ = bp::hex_encode(actual);                                                   \
-    if (actual_hex_ != (expected_hex)) fail_msg("got %s\nwanted %s", actual_hex_.c_str(), std::string(expected_hex).c_str()); \
+#define ASSERT_BYTES_EQUAL(actual, expected_hex)                                             \
+  do {                                                                                       \
+    std::string actual_hex_ = bp::hex_encode(actual);                                        \
+    if (actual_hex_ != (expected_hex))                                                       \
+      fail_msg("got %s\nwanted %s", actual_hex_.c_str(), std::string(expected_hex).c_str()); \
   } while (0)
 
 inline bp::Bytes unhex(const char *hex) {

@@ -1,6 +1,5 @@
 // RFC 4648 section 10 test vectors and strict-decoding rejections.
 #include "lib/core/encoding.h"
-
 #include "tests/unit/test_support.h"
 
 namespace {
@@ -59,7 +58,7 @@ void test_hex_rejects_malformed(void **) {
 }
 
 void test_base64_rejects_malformed(void **) {
-  ASSERT_ERROR_CONTAINS(bp::base64_decode("Zg"), "multiple of 4");        // padding required
+  ASSERT_ERROR_CONTAINS(bp::base64_decode("Zg"), "multiple of 4");             // padding required
   ASSERT_ERROR_CONTAINS(bp::base64_decode("Zh=="), "non-zero trailing bits");  // not canonical
   ASSERT_ERROR_CONTAINS(bp::base64_decode("Z==="), "invalid character");
   ASSERT_ERROR_CONTAINS(bp::base64_decode("Zm9v\n"), "multiple of 4");
