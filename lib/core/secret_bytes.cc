@@ -3,11 +3,20 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <utility>
 
 namespace bp {
+namespace {
+
+// Direct system calls: AddressSanitizer replaces mlock()/munlock() with no-ops,
+// and the tests must see the same locking as the shipped binaries.
+int lock_pages(void *p, size_t n) { return static_cast<int>(syscall(SYS_mlock, p, n)); }
+int unlock_pages(void *p, size_t n) { return static_cast<int>(syscall(SYS_munlock, p, n)); }
+
+}  // namespace
 
 Result<SecretBytes> SecretBytes::allocate(size_t size) {
   if (size == 0) return SecretBytes();
@@ -17,7 +26,7 @@ Result<SecretBytes> SecretBytes::allocate(size_t size) {
   if (p == MAP_FAILED) return Error::from_errno("secret: mmap", errno);
   // Fail closed: a key that could be swapped out to a host-visible disk is
   // worse than no key.
-  if (mlock(p, mapped) != 0) {
+  if (lock_pages(p, mapped) != 0) {
     int err = errno;
     munmap(p, mapped);
     return Error::from_errno("secret: mlock", err);
@@ -55,7 +64,7 @@ void SecretBytes::zero() {
 void SecretBytes::wipe() {
   if (!data_) return;
   zero();
-  munlock(data_, mapped_);
+  unlock_pages(data_, mapped_);
   munmap(data_, mapped_);
   data_ = nullptr;
   size_ = 0;

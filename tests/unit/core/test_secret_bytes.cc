@@ -1,0 +1,72 @@
+// SecretBytes: zero-initialised, locked in memory, zeroed by zero(), emptied
+// by moves and wipe().
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lib/core/secret_bytes.h"
+#include "tests/unit/test_support.h"
+
+namespace {
+
+// Locked memory of this process in KiB, from /proc/self/status.
+long locked_kib() {
+  FILE *f = fopen("/proc/self/status", "r");
+  if (!f) return -1;
+  char line[256];
+  long kib = -1;
+  while (fgets(line, sizeof line, f)) {
+    if (sscanf(line, "VmLck: %ld kB", &kib) == 1) break;
+  }
+  fclose(f);
+  return kib;
+}
+
+void test_allocate_is_zeroed_and_locked(void **) {
+  long before = locked_kib();
+  bp::SecretBytes secret = ASSERT_OK(bp::SecretBytes::allocate(64 * 1024));
+  assert_int_equal(secret.size(), 64 * 1024);
+  assert_true(bp::is_all_zero(secret.view()));
+  assert_true(locked_kib() >= before + 64);
+  secret.wipe();
+  assert_int_equal(locked_kib(), before);
+  assert_true(secret.empty());
+}
+
+void test_zero_overwrites_contents(void **) {
+  bp::Bytes key = unhex("000102030405060708090a0b0c0d0e0f");
+  bp::SecretBytes secret = ASSERT_OK(bp::SecretBytes::copy_of(key));
+  ASSERT_BYTES_EQUAL(secret.view(), "000102030405060708090a0b0c0d0e0f");
+  const uint8_t *storage = secret.view().data();
+  secret.zero();
+  // Same storage, every byte zero: what destruction does before unmapping.
+  assert_ptr_equal(secret.view().data(), storage);
+  assert_int_equal(secret.size(), 16);
+  assert_true(bp::is_all_zero(secret.view()));
+}
+
+void test_move_leaves_source_empty(void **) {
+  bp::SecretBytes a = ASSERT_OK(bp::SecretBytes::copy_of(unhex("aabbcc")));
+  bp::SecretBytes b = std::move(a);
+  assert_true(a.empty());  // NOLINT(bugprone-use-after-move): that is the point
+  assert_null(a.view().data());
+  ASSERT_BYTES_EQUAL(b.view(), "aabbcc");
+  bp::SecretBytes c = ASSERT_OK(bp::SecretBytes::copy_of(unhex("01")));
+  c = std::move(b);
+  ASSERT_BYTES_EQUAL(c.view(), "aabbcc");
+  assert_true(b.empty());  // NOLINT(bugprone-use-after-move)
+}
+
+void test_empty_secret(void **) {
+  bp::SecretBytes empty = ASSERT_OK(bp::SecretBytes::allocate(0));
+  assert_true(empty.empty());
+  empty.zero();
+  empty.wipe();
+  bp::SecretBytes copy = ASSERT_OK(bp::SecretBytes::copy_of(bp::ByteView{}));
+  assert_true(copy.empty());
+}
+
+}  // namespace
+
+RUN_TESTS("core/secret_bytes", cmocka_unit_test(test_allocate_is_zeroed_and_locked),
+          cmocka_unit_test(test_zero_overwrites_contents), cmocka_unit_test(test_move_leaves_source_empty),
+          cmocka_unit_test(test_empty_secret))
