@@ -127,8 +127,9 @@ $(BUILD)/deps.stamp: $(DEPS_LISTS)
 format: $(BUILD)/deps.stamp
 	clang-format-14 -i $(FORMAT_FILES)
 
+LINT_FLAGS := $(filter-out -MMD -MP -fsanitize% -fno-sanitize%,$(TEST_CXXFLAGS))
 lint: format-check
-	clang-tidy-14 --quiet $(filter %.cc,$(ALL_SRCS)) -- $(TEST_CXXFLAGS) -x c++
+	clang-tidy-14 --quiet $(filter-out toolchain/%,$(filter %.cc,$(ALL_SRCS))) -- $(LINT_FLAGS) -x c++
 
 clean:
 	rm -rf $(BUILD)

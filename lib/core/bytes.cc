@@ -5,7 +5,7 @@
 namespace bp {
 
 bool operator==(ByteView a, ByteView b) {
-  return a.size() == b.size() && (a.size() == 0 || memcmp(a.data(), b.data(), a.size()) == 0);
+  return a.size() == b.size() && (a.empty() || memcmp(a.data(), b.data(), a.size()) == 0);
 }
 
 bool constant_time_equal(ByteView a, ByteView b) {

@@ -7,11 +7,12 @@ namespace bp {
 std::string vformat(const char *fmt, va_list args) {
   va_list copy;
   va_copy(copy, args);
+  // NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_copy initialises it
   int needed = vsnprintf(nullptr, 0, fmt, copy);
   va_end(copy);
   if (needed <= 0) return std::string();
   std::string out(static_cast<size_t>(needed), '\0');
-  vsnprintf(out.data(), out.size() + 1, fmt, args);
+  (void)vsnprintf(out.data(), out.size() + 1, fmt, args);
   return out;
 }
 
