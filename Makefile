@@ -19,7 +19,9 @@ program_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(PROGRAM_TABLE))))
 
 LIB_SRCS := $(sort $(shell find lib -name '*.cc'))
 # A program's own files besides main.cc are also linked into the unit tests.
-PROGRAM_SRCS := $(sort $(foreach p,$(PROGRAMS),$(filter-out %/main.cc,$(wildcard $(call program_dir,$(p))/*.cc))))
+# (also before the program's main.cc exists).
+PROGRAM_DIRS := $(foreach p,$(PROGRAM_TABLE),$(word 2,$(subst :, ,$(p))))
+PROGRAM_SRCS := $(sort $(filter-out %/main.cc,$(wildcard $(addsuffix /*.cc,$(PROGRAM_DIRS)))))
 UNIT_TEST_SRCS := $(sort $(shell find tests/unit -name 'test_*.cc' 2>/dev/null))
 ALL_SRCS := $(LIB_SRCS) $(PROGRAM_SRCS) $(foreach p,$(PROGRAMS),$(call program_dir,$(p))/main.cc) \
             $(UNIT_TEST_SRCS) toolchain/runtime.cc tests/toolchain/link_probe.cc
@@ -133,5 +135,9 @@ lint: format-check
 
 clean:
 	rm -rf $(BUILD)
+
+# Keep object files that make considers intermediate (test objects), so
+# nothing is rebuilt needlessly.
+.SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
