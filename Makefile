@@ -115,6 +115,12 @@ format-check: $(BUILD)/deps.stamp
 
 # ---- housekeeping --------------------------------------------------------
 
+.PHONY: bench
+# Benchmarks (never part of make check): one table, ours against the reference
+# measured in the same run.
+bench: all
+	bench/run-all
+
 .PHONY: deps format lint clean
 DEPS_LISTS := $(wildcard toolchain/debian-packages.txt */debian-packages.txt)
 deps:
