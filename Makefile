@@ -13,7 +13,7 @@ SHELL := /bin/bash
 # ---- sources -------------------------------------------------------------
 
 # Shipped programs as name:directory; a program exists once its main.cc does.
-PROGRAM_TABLE := bp-measure:measure bp-init:init bp-agent:agent bp-disk:disk
+PROGRAM_TABLE := bp-measure:measure bp-init:init bp-agent:agent bp-disk:disk bp-mkinitramfs:rootfs/mkinitramfs
 PROGRAMS := $(foreach p,$(PROGRAM_TABLE),$(if $(wildcard $(word 2,$(subst :, ,$(p)))/main.cc),$(word 1,$(subst :, ,$(p)))))
 program_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(PROGRAM_TABLE))))
 
@@ -100,8 +100,8 @@ $(BUILD)/test/tests/unit/%: $(BUILD)/test/tests/unit/%.o $(BUILD)/test/libbp.a
 
 # ---- checks --------------------------------------------------------------
 
-.PHONY: check unit-test toolchain-test format-check
-check: format-check toolchain-test unit-test
+.PHONY: check unit-test toolchain-test cli-test format-check
+check: format-check toolchain-test unit-test cli-test
 	@echo "make check: all tests passed"
 
 unit-test: $(UNIT_TESTS)
@@ -109,6 +109,10 @@ unit-test: $(UNIT_TESTS)
 
 toolchain-test: $(BUILD)/musl/link_probe all
 	tests/toolchain/test-toolchain $(BUILD)/musl/link_probe $(addprefix $(BUILD)/bin/,$(PROGRAMS))
+
+# Command-line tests of the shipped programs (tests/cli/test-*.sh).
+cli-test: all
+	@status=0; for t in tests/cli/test-*.sh; do BUILD=$(BUILD) $$t || status=1; done; exit $$status
 
 format-check: $(BUILD)/deps.stamp
 	clang-format-14 --dry-run -Werror $(FORMAT_FILES)
