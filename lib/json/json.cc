@@ -97,6 +97,12 @@ Error Json::type_error(const char *expected) const {
   return Error(format("%s: expected %s %s, got %s", path_.c_str(), article(expected), expected, type_name()));
 }
 
+Error Json::choice_error(const std::string &text, const std::vector<const char *> &choices) const {
+  std::string message = path_ + ": expected one of";
+  for (size_t i = 0; i < choices.size(); ++i) message += (i ? ", " : " ") + json_quoted(choices[i]);
+  return Error(message + ", got " + json_quoted(text));
+}
+
 Status Json::expect_object() const {
   if (!is_object()) return type_error("object");
   return {};

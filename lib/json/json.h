@@ -27,6 +27,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/core/bytes.h"
@@ -102,6 +103,16 @@ class Json {
   Result<std::optional<uint64_t>> optional_u64(const char *key, uint64_t max = UINT64_MAX) const;
   Result<std::optional<int64_t>> optional_i64(const char *key) const;
 
+  // A string that must be one of the given names, mapped to its value:
+  //   get_enum<Flavour>("flavour", {{"production", Flavour::production}, {"debug", Flavour::debug}})
+  template <typename T>
+  Result<T> as_enum(std::initializer_list<std::pair<const char *, T>> names) const;
+  template <typename T>
+  Result<T> get_enum(const char *key, std::initializer_list<std::pair<const char *, T>> names) const;
+  template <typename T>
+  Result<std::optional<T>> optional_enum(const char *key,
+                                         std::initializer_list<std::pair<const char *, T>> names) const;
+
   // Byte strings; length, when given, is the exact number of bytes expected.
   // The results are ordinary Bytes: not for key material.
   Result<Bytes> get_byte_array(const char *key, size_t length = kAnyLength) const;
@@ -116,6 +127,7 @@ class Json {
  private:
   Json(json_t *value, std::string path) : value_(value), path_(std::move(path)) {}
   Error type_error(const char *expected) const;
+  Error choice_error(const std::string &text, const std::vector<const char *> &choices) const;
   Status expect_object() const;
 
   json_t *value_;
@@ -197,6 +209,44 @@ class JsonResult : public Result<Json> {
   Status only_keys(std::initializer_list<const char *> allowed) const {
     return ok() ? value().only_keys(allowed) : error();
   }
+
+  template <typename T>
+  Result<T> as_enum(std::initializer_list<std::pair<const char *, T>> names) const {
+    return ok() ? value().as_enum<T>(names) : error();
+  }
+  template <typename T>
+  Result<T> get_enum(const char *key, std::initializer_list<std::pair<const char *, T>> names) const {
+    return ok() ? value().get_enum<T>(key, names) : error();
+  }
+  template <typename T>
+  Result<std::optional<T>> optional_enum(const char *key,
+                                         std::initializer_list<std::pair<const char *, T>> names) const {
+    return ok() ? value().optional_enum<T>(key, names) : error();
+  }
 };
+
+template <typename T>
+Result<T> Json::as_enum(std::initializer_list<std::pair<const char *, T>> names) const {
+  std::string text = TRY(as_string());
+  std::vector<const char *> choices;
+  for (const auto &name : names) {
+    if (text == name.first) return name.second;
+    choices.push_back(name.first);
+  }
+  return choice_error(text, choices);
+}
+
+template <typename T>
+Result<T> Json::get_enum(const char *key, std::initializer_list<std::pair<const char *, T>> names) const {
+  return member(key).as_enum<T>(names);
+}
+
+template <typename T>
+Result<std::optional<T>> Json::optional_enum(const char *key,
+                                             std::initializer_list<std::pair<const char *, T>> names) const {
+  std::optional<Json> member = TRY(optional_member(key));
+  if (!member) return std::optional<T>();
+  return std::optional<T>(TRY(member->as_enum<T>(names)));
+}
 
 }  // namespace bp

@@ -5,7 +5,7 @@
 namespace bp {
 namespace {
 
-// Longer keys are cut in messages; the document itself is unchanged.
+// Longer text is cut in messages; the document itself is unchanged.
 constexpr size_t kMaxKeyInPath = 64;
 
 bool is_plain_key(std::string_view key) {
@@ -20,23 +20,27 @@ bool is_plain_key(std::string_view key) {
 
 }  // namespace
 
-std::string json_member_path(const std::string &parent, std::string_view key) {
-  if (is_plain_key(key)) return parent + "." + std::string(key);
-  std::string path = parent + "['";
-  size_t shown = key.size() > kMaxKeyInPath ? kMaxKeyInPath : key.size();
+std::string json_quoted(std::string_view text) {
+  std::string out = "'";
+  size_t shown = text.size() > kMaxKeyInPath ? kMaxKeyInPath : text.size();
   for (size_t i = 0; i < shown; ++i) {
-    unsigned char c = static_cast<unsigned char>(key[i]);
+    unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '\'' || c == '\\') {
-      path += '\\';
-      path += static_cast<char>(c);
+      out += '\\';
+      out += static_cast<char>(c);
     } else if (c < 0x20 || c >= 0x7f) {
-      path += format("\\x%02x", c);
+      out += format("\\x%02x", c);
     } else {
-      path += static_cast<char>(c);
+      out += static_cast<char>(c);
     }
   }
-  if (shown < key.size()) path += "...";
-  return path + "']";
+  if (shown < text.size()) out += "...";
+  return out + "'";
+}
+
+std::string json_member_path(const std::string &parent, std::string_view key) {
+  if (is_plain_key(key)) return parent + "." + std::string(key);
+  return parent + "[" + json_quoted(key) + "]";
 }
 
 std::string json_index_path(const std::string &parent, size_t index) {

@@ -16,5 +16,8 @@ namespace bp {
 std::string json_member_path(const std::string &parent, std::string_view key);
 // The path of element `index` of the array at `parent`.
 std::string json_index_path(const std::string &parent, size_t index);
+// Untrusted text in single quotes for a message, escaped and shortened the
+// same way as keys in paths.
+std::string json_quoted(std::string_view text);
 
 }  // namespace bp

@@ -219,6 +219,26 @@ void test_encoded_strings(void **) {
   ASSERT_ERROR_EQUAL(doc.member("hex").get_base64url("x"), "$.hex: expected an object, got string");
 }
 
+enum class Flavour { production, debug };
+
+void test_enums(void **) {
+  bp::Json doc = parse(R"({"flavour": "debug", "bad": "prod\u001b", "num": 1, "none": null,
+                           "list": ["production", "x"]})");
+  std::initializer_list<std::pair<const char *, Flavour>> names = {{"production", Flavour::production},
+                                                                   {"debug", Flavour::debug}};
+  assert_true(ASSERT_OK(doc.get_enum<Flavour>("flavour", names)) == Flavour::debug);
+  assert_true(*ASSERT_OK(doc.optional_enum<Flavour>("flavour", names)) == Flavour::debug);
+  assert_false(ASSERT_OK(doc.optional_enum<Flavour>("none", names)).has_value());
+  assert_false(ASSERT_OK(doc.optional_enum<Flavour>("absent", names)).has_value());
+  assert_true(ASSERT_OK(doc.array("list").at(0).as_enum<Flavour>(names)) == Flavour::production);
+  ASSERT_ERROR_EQUAL(doc.get_enum<Flavour>("bad", names),
+                     "$.bad: expected one of 'production', 'debug', got 'prod\\x1b'");
+  ASSERT_ERROR_EQUAL(doc.array("list").at(1).as_enum<Flavour>(names),
+                     "$.list[1]: expected one of 'production', 'debug', got 'x'");
+  ASSERT_ERROR_EQUAL(doc.optional_enum<Flavour>("num", names), "$.num: expected a string, got integer");
+  ASSERT_ERROR_EQUAL(doc.object("x").get_enum<Flavour>("flavour", names), "$.x: missing");
+}
+
 void test_copies_share_and_outlive(void **) {
   bp::Json copy;
   assert_true(copy.is_null());
@@ -282,5 +302,6 @@ RUN_TESTS("json/access", cmocka_unit_test(test_errors_name_the_path), cmocka_uni
           cmocka_unit_test(test_integer_ranges), cmocka_unit_test(test_optional_members),
           cmocka_unit_test(test_arrays), cmocka_unit_test(test_members_and_key_paths),
           cmocka_unit_test(test_only_keys), cmocka_unit_test(test_byte_arrays),
-          cmocka_unit_test(test_encoded_strings), cmocka_unit_test(test_copies_share_and_outlive),
-          cmocka_unit_test(test_type_names), cmocka_unit_test(test_snp_evidence_fixture))
+          cmocka_unit_test(test_encoded_strings), cmocka_unit_test(test_enums),
+          cmocka_unit_test(test_copies_share_and_outlive), cmocka_unit_test(test_type_names),
+          cmocka_unit_test(test_snp_evidence_fixture))
