@@ -42,7 +42,9 @@ Result<std::optional<T>> read_optional(const Json &object, const char *key, Read
 
 Json::Json() : value_(json_null()), path_("$") {}
 
-Json Json::adopt(json_t *value, std::string path) { return Json(value, std::move(path)); }
+Json Json::adopt(json_t *value, std::string path) {
+  return Json(value != nullptr ? value : json_null(), std::move(path));
+}
 
 Json::Json(const Json &other) : value_(json_incref(other.value_)), path_(other.path_) {}
 

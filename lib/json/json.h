@@ -45,7 +45,7 @@ class Json {
  public:
   // JSON null at path "$".
   Json();
-  // Takes over one reference to value (which must not be null); for the
+  // Takes over one reference to value (null becomes JSON null); for the
   // parser and the builder.
   static Json adopt(json_t *value, std::string path = "$");
 
@@ -244,9 +244,9 @@ Result<T> Json::get_enum(const char *key, std::initializer_list<std::pair<const 
 template <typename T>
 Result<std::optional<T>> Json::optional_enum(const char *key,
                                              std::initializer_list<std::pair<const char *, T>> names) const {
-  std::optional<Json> member = TRY(optional_member(key));
-  if (!member) return std::optional<T>();
-  return std::optional<T>(TRY(member->as_enum<T>(names)));
+  std::optional<Json> found = TRY(optional_member(key));
+  if (!found) return std::optional<T>();
+  return std::optional<T>(TRY(found->as_enum<T>(names)));
 }
 
 }  // namespace bp
