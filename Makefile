@@ -13,7 +13,7 @@ SHELL := /bin/bash
 # ---- sources -------------------------------------------------------------
 
 # Shipped programs as name:directory; a program exists once its main.cc does.
-PROGRAM_TABLE := bp-measure:measure bp-init:init bp-agent:agent bp-disk:disk bp-mkinitramfs:rootfs/mkinitramfs
+PROGRAM_TABLE := bp-measure:measure bp-init:init bp-agent:agent bp-disk:disk bp-mkinitramfs:rootfs/mkinitramfs bp-example:rootfs/example
 PROGRAMS := $(foreach p,$(PROGRAM_TABLE),$(if $(wildcard $(word 2,$(subst :, ,$(p)))/main.cc),$(word 1,$(subst :, ,$(p)))))
 program_dir = $(word 2,$(subst :, ,$(filter $(1):%,$(PROGRAM_TABLE))))
 
