@@ -20,7 +20,7 @@ class JsonLineLog:
     def write(self, event: str, **fields: Any) -> Dict[str, Any]:
         record: Dict[str, Any] = {"ts": round(time.time(), 3), "event": event}
         record.update(fields)
-        line = json.dumps(record, sort_keys=False, separators=(",", ":"))
+        line = json.dumps(record, separators=(",", ":"))
         with self._lock:
             prefix = f"{self._program}: " if self._file is sys.stderr and self._program else ""
             self._file.write(prefix + line + "\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import http.server
+import json
 import select
 import signal
 import socket
@@ -61,21 +62,27 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         conn.requests += 1
         length_text = self.headers.get("Content-Length")
         if self.headers.get("Transfer-Encoding"):
-            self._send(Response(411, b'{"detail":"chunked bodies are not supported"}'), close=True)
+            self._refuse(411, "chunked request bodies are not supported")
             return
         try:
             length = int(length_text) if length_text is not None else 0
         except ValueError:
             length = -1
         if not 0 <= length <= MAX_BODY:
-            self._send(Response(413, b'{"detail":"request body too large or bad Content-Length"}'),
-                       close=True)
+            self._refuse(413, f"Content-Length {length_text} is not 0..{MAX_BODY}")
             return
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         path = self.path.split("?", 1)[0]
         response = conn.kbs.app.handle(Request(self.command, path, headers, body, conn.conn_id))
         self._send(response)
+
+    def _refuse(self, status: int, reason: str) -> None:
+        """Transport-level refusal; the body may not have been read, so the connection ends."""
+        conn = self.server
+        conn.kbs.app.log.write("request", decision="rejected", conn=conn.conn_id,
+                               method=self.command, path=self.path, status=status, reason=reason)
+        self._send(Response(status, json.dumps({"detail": reason}).encode()), close=True)
 
     def _send(self, response: Response, close: bool = False) -> None:
         self.send_response(response.status)

@@ -14,14 +14,14 @@ import socket
 import sys
 import threading
 from pathlib import Path
-from typing import List, Optional
+from typing import Callable, List, Optional
 
 from jsonlog import JsonLineLog
 from snp import simframe
 from snp.certs import PRODUCTS, CaChain, generate_ca_chain, generate_vcek
 from snp.firmware import (DEFAULT_POLICY, DEFAULT_TCB, STATUS_INVALID_PARAM, STATUS_SUCCESS,
                           FirmwareError, GuestLaunch, SecureProcessor)
-from snp.measure import LaunchInputs, launch_digest, parse_digest_hex
+from snp.measure import LaunchInputs, MeasureError, launch_digest, parse_digest_hex
 from snp.tcb import parse_tcb_spec
 
 PORT_NAME = "org.buckypaper.snp-sim.0"
@@ -146,7 +146,8 @@ def load_or_create_chain(directory: Path, product: str) -> CaChain:
     return chain
 
 
-def _hex_bytes(size: int):  # argparse type factory
+def _hex_bytes(size: int) -> Callable[[str], bytes]:
+    """An argparse type: exactly `size` bytes as hex."""
     def parse(text: str) -> bytes:
         value = bytes.fromhex(text)
         if len(value) != size:
@@ -264,7 +265,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except (MeasureError, OSError, ValueError) as e:
+        print(f"snp-sim: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -244,12 +244,17 @@ class KbsApp:
             raise KbsError("InvalidRequestPath", f"Request path resource/{name} is invalid: "
                            "no such resource")
         data = path.read_bytes()
-        if len(data) > MAX_RESOURCE:
-            raise KbsError("PluginInternalError", "Plugin internal error: resource too large")
         try:
-            recipient = jwe.TeePubKey.from_json(claims.get("tee-pubkey"))
-        except jwe.TeeKeyError as e:
-            raise KbsError("JweError", f"JWE failed: {e}") from e
+            if len(data) > MAX_RESOURCE:
+                raise KbsError("PluginInternalError", "Plugin internal error: resource larger "
+                               f"than {MAX_RESOURCE} bytes")
+            try:
+                recipient = jwe.TeePubKey.from_json(claims.get("tee-pubkey"))
+            except jwe.TeeKeyError as e:
+                raise KbsError("JweError", f"JWE failed: {e}") from e
+        except KbsError as e:
+            self.log.write("resource", decision="error", status=e.status, reason=e.detail, **log)
+            raise
         body = jwe.encrypt(data, recipient)
         self.log.write("resource", decision="released", status=200, reason=decision.reason, **log)
         return _json_response(body)

@@ -7,7 +7,7 @@ import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 from cryptography import x509
@@ -121,7 +121,7 @@ def evidence(processor: SecureProcessor, report_data: bytes, vmpl: int = 0,
     return evidence_to_json(report, [CertEntry("VCEK", processor.vcek.der)])
 
 
-def attested_client(broker: Broker, processor: SecureProcessor) -> tuple:
+def attested_client(broker: Broker, processor: SecureProcessor) -> Tuple[KbsClient, TeeKey, Reply]:
     client = broker.client()
     reply = client.auth()
     assert reply.status == 200, reply.body
@@ -450,3 +450,17 @@ def test_tls_identity_is_reused_and_names_the_guest_address(tmp_path: Path) -> N
     cert = x509.load_pem_x509_certificate((tmp_path / tls.CERT_FILE).read_bytes())
     san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "kbs.example" in san.get_values_for_type(x509.DNSName)
+
+
+def test_oversized_and_chunked_bodies_are_refused(make_broker: Callable[..., Broker]) -> None:
+    broker = make_broker(use_tls=False)
+    for header, status in (("Content-Length: 99999999", 413), ("Transfer-Encoding: chunked", 411)):
+        with socket.create_connection(("127.0.0.1", broker.server.port), timeout=10) as sock:
+            sock.sendall(f"POST /kbs/v0/auth HTTP/1.1\r\nHost: x\r\n{header}\r\n\r\n".encode())
+            reply = b""
+            while chunk := sock.recv(4096):
+                reply += chunk
+        assert reply.startswith(f"HTTP/1.1 {status} ".encode()), reply
+        assert b"Connection: close" in reply
+    assert [(e["decision"], e["status"]) for e in broker.events("request")] == [
+        ("rejected", 413), ("rejected", 411)]

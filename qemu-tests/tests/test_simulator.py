@@ -168,3 +168,23 @@ def test_cli_report_and_serve(tmp_path: Path, genoa_chain: CaChain) -> None:
     assert not sock_path.exists()
     events = [json.loads(line)["event"] for line in (tmp_path / "serve.log").read_text().splitlines()]
     assert events[0] == "listening" and "report" in events
+
+
+def test_cli_measures_what_qemu_boots_with_bp_measure(tmp_path: Path, genoa_chain: CaChain) -> None:
+    chain_dir = tmp_path / "chain"
+    genoa_chain.save(chain_dir)
+    tool = tmp_path / "bp-measure"
+    tool.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path}/args\necho {"9e" * 48}\n')
+    tool.chmod(0o755)
+    base = [str(QEMU_TESTS / "snp-sim"), "report", "--chain-dir", str(chain_dir),
+            "--out", str(tmp_path / "report.bin"), "--bp-measure", str(tool)]
+    launch = ["--ovmf", "fw.bin", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--kernel", "bzImage",
+              "--initrd", "initrd.zst", "--append=console=ttyS0 bp.sim=1"]
+    subprocess.run(base + launch, check=True, timeout=60)
+    assert Report.parse((tmp_path / "report.bin").read_bytes()).measurement == b"\x9e" * 48
+    assert (tmp_path / "args").read_text().splitlines() == [
+        "snp", "--ovmf", "fw.bin", "--vcpus", "2", "--vcpu-type", "EPYC-v4", "--kernel", "bzImage",
+        "--initrd", "initrd.zst", "--append", "console=ttyS0 bp.sim=1", "--output-format", "hex"]
+    done = subprocess.run(base + ["--ovmf", "fw.bin"], capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert done.returncode != 0 and "--vcpus, --vcpu-type, --kernel" in done.stderr
