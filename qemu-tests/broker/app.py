@@ -121,6 +121,11 @@ class KbsApp:
                                method=request.method, path=request.path, status=e.status,
                                reason=e.variant)
             return e.response()
+        except Exception as e:  # noqa: BLE001 - a broker bug must show, not kill the connection
+            self.log.write("internal_error", conn=request.conn_id, method=request.method,
+                           path=request.path, status=500, error=f"{type(e).__name__}: {e}")
+            body = {"type": ERROR_TYPE_PREFIX + "InternalError", "detail": "internal error"}
+            return Response(500, json.dumps(body).encode("utf-8"))
 
     # POST /kbs/v0/auth
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from broker.jcs import canonicalize
 from broker.refvalues import ReferenceValues
@@ -129,6 +130,9 @@ class SnpVerifier:
             return chainmod.verify_vcek_chain(vceks[0], asks, self.anchors.arks, now)
         except chainmod.ChainError as e:
             raise AttestationFailure("cert_chain", str(e)) from e
+        except (ValueError, TypeError, x509.DuplicateExtension, UnsupportedAlgorithm) as e:
+            # cryptography parses extensions and keys lazily: malformed ones surface here.
+            raise AttestationFailure("cert_chain", f"malformed certificate: {e}") from e
 
     def appraise(self, report: Report, report_data: bytes) -> Dict[str, Any]:
         """Freshness and policy; returns the claims that go into the token."""

@@ -51,7 +51,10 @@ def _check_pss_parameters(params: der.Element, where: str) -> None:
         number = item.tag - 0xA0
         if not 0 <= number <= 3 or number in seen or (seen and number < max(seen)):
             raise ChainError(f"{where}: unexpected RSASSA-PSS parameter tag 0x{item.tag:02x}")
-        seen[number] = der.read_single(item.content, der.children(item.content)[0].tag)
+        inner = der.children(item.content)
+        if len(inner) != 1:
+            raise ChainError(f"{where}: RSASSA-PSS parameter [{number}] is not one element")
+        seen[number] = inner[0]
     sha384 = der.sequence(der.oid(amd.SHA384), der.null())
     sha384_no_null = der.sequence(der.oid(amd.SHA384))
     if 0 not in seen or seen[0].encoded not in (sha384, sha384_no_null):

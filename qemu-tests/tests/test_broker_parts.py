@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import random
 import struct
 from pathlib import Path
 from typing import Any, Dict
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwcrypto import jwe as jwcrypto_jwe
 from jwcrypto import jwk as jwcrypto_jwk
@@ -236,3 +238,38 @@ def test_real_genoa_evidence_is_authentic_under_amds_pinned_ark(testdata: Path, 
     with pytest.raises(AttestationFailure) as failure:
         verifier.authenticate(doc)
     assert failure.value.check == "signature"
+
+
+def test_mangled_evidence_only_ever_fails_attestation(tmp_path: Path, genoa_chain: Any) -> None:
+    """Untrusted input: every corruption ends in AttestationFailure, never another exception."""
+    from snp.certs import generate_vcek
+    from snp.evidence import CertEntry, evidence_to_json
+    from snp.firmware import DEFAULT_TCB, GuestLaunch, SecureProcessor
+
+    (tmp_path / "trust.pem").write_bytes(genoa_chain.ask_ark_pem())
+    measurement = "5a" * 48
+    verifier = _genoa_verifier(Path("."), tmp_path / "trust.pem", measurement)
+    verifier._now = None  # the generated chain is valid now
+    processor = SecureProcessor(genoa_chain, generate_vcek(genoa_chain, DEFAULT_TCB),
+                                GuestLaunch(measurement=bytes.fromhex(measurement)))
+    report = processor.report(bytes(64), 0)
+    good = evidence_to_json(report, [CertEntry("VCEK", processor.vcek.der)])
+    verifier.authenticate(good)
+    vcek = processor.vcek.der
+    rng = random.Random(9)
+    variants = [vcek[:n] for n in (0, 1, 10, 100, len(vcek) - 1)]
+    for _ in range(300):
+        mangled = bytearray(vcek)
+        mangled[rng.randrange(len(vcek))] ^= 1 << rng.randrange(8)
+        variants.append(bytes(mangled))
+    for data in variants:
+        doc = json.loads(json.dumps(good))
+        doc["cert_chain"][0]["data"] = list(data)
+        try:
+            verifier.authenticate(doc)
+        except AttestationFailure:
+            continue
+        # A flip in the unsigned outer parts could leave a valid certificate; the key and
+        # extensions are signed, so what passes must still be the same VCEK.
+        assert x509.load_der_x509_certificate(data).tbs_certificate_bytes == \
+            x509.load_der_x509_certificate(vcek).tbs_certificate_bytes

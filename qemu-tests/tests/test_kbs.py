@@ -464,3 +464,19 @@ def test_oversized_and_chunked_bodies_are_refused(make_broker: Callable[..., Bro
         assert b"Connection: close" in reply
     assert [(e["decision"], e["status"]) for e in broker.events("request")] == [
         ("rejected", 413), ("rejected", 411)]
+
+
+def test_a_broker_bug_answers_500_and_is_logged(make_broker: Callable[..., Broker],
+                                                guest: SecureProcessor,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    broker = make_broker()
+
+    def broken(evidence: Any) -> Any:
+        raise RuntimeError("verifier bug")
+
+    monkeypatch.setattr(broker.app.verifier, "authenticate", broken)
+    client, key, reply = attested_client(broker, guest)
+    assert_error(reply, 500, "InternalError")
+    assert broker.events("internal_error")[-1]["error"] == "RuntimeError: verifier bug"
+    assert client.auth().status == 200  # the connection is still served
+    client.close()
