@@ -88,10 +88,11 @@ def _cookie(request: Request) -> Optional[str]:
 
 
 def _json_body(request: Request, what: str) -> Any:
+    """The parsed body; ValueError (naming `what`) if it is not JSON."""
     try:
         return json.loads(request.body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise KbsError("AttestationError", f"Attestation error: {what} is not JSON: {e}") from e
+        raise ValueError(f"{what} is not JSON: {e}") from e
 
 
 @dataclass
@@ -131,7 +132,10 @@ class KbsApp:
 
     def _auth(self, request: Request) -> Response:
         try:
-            body = _json_body(request, "Request")
+            try:
+                body = _json_body(request, "Request")
+            except ValueError as e:
+                raise KbsError("AttestationError", f"Attestation error: {e}") from e
             if not isinstance(body, dict):
                 raise KbsError("AttestationError", "Attestation error: Request is not an object")
             if body.get("version") != PROTOCOL_VERSION:
@@ -183,7 +187,10 @@ class KbsApp:
     @staticmethod
     def _parse_attestation(request: Request,
                            session: Session) -> Tuple[jwe.TeePubKey, Any, str]:
-        body = _json_body(request, "Attestation")
+        try:
+            body = _json_body(request, "Attestation")
+        except ValueError as e:
+            raise AttestationFailure("request", str(e)) from e
 
         def member(obj: Any, key: str, kind: type, where: str) -> Any:
             if not isinstance(obj, dict) or not isinstance(obj.get(key), kind):

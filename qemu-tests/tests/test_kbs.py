@@ -373,6 +373,9 @@ def test_protocol_errors(make_broker: Callable[..., Broker], guest: SecureProces
     assert broker.events("attest")[-1]["check"] == "tee_pubkey"
     reply = client.request("POST", "/kbs/v0/attest", b"not json")
     assert_error(reply, 401, "AttestationError")
+    assert broker.events("attest")[-1]["check"] == "request"
+    assert_error(client.request("POST", "/kbs/v0/auth", b"\xff"), 401, "AttestationError")
+    assert broker.events("auth")[-1]["decision"] == "rejected"
     client.close()
 
 
