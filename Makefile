@@ -101,7 +101,7 @@ $(BUILD)/test/tests/unit/%: $(BUILD)/test/tests/unit/%.o $(BUILD)/test/libbp.a
 # ---- checks --------------------------------------------------------------
 
 .PHONY: check unit-test toolchain-test cli-test format-check
-check: format-check toolchain-test unit-test cli-test
+check: format-check toolchain-test unit-test cli-test qemu-py-test
 	@echo "make check: all tests passed"
 
 unit-test: $(UNIT_TESTS)
@@ -116,6 +116,8 @@ cli-test: all
 
 format-check: $(BUILD)/deps.stamp
 	clang-format-14 --dry-run -Werror $(FORMAT_FILES)
+
+include qemu-tests/qemu-tests.mk
 
 # ---- housekeeping --------------------------------------------------------
 
