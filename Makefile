@@ -2,6 +2,7 @@
 #
 #   make            shipped binaries: static musl executables in build/bin/
 #   make check      every test (unit tests under ASan+UBSan, toolchain checks, ...)
+#   make bench      benchmarks (bench/*.bench): ours against a reference, one table
 #   make deps       install the Debian packages the project needs
 #   make format     clang-format every source file;  make lint: format check + clang-tidy
 #   make clean
@@ -23,8 +24,10 @@ LIB_SRCS := $(sort $(shell find lib -name '*.cc'))
 PROGRAM_DIRS := $(foreach p,$(PROGRAM_TABLE),$(word 2,$(subst :, ,$(p))))
 PROGRAM_SRCS := $(sort $(filter-out %/main.cc,$(wildcard $(addsuffix /*.cc,$(PROGRAM_DIRS)))))
 UNIT_TEST_SRCS := $(sort $(shell find tests/unit -name 'test_*.cc' 2>/dev/null))
+# Each bench/*.cc is one benchmark program, run by a bench/*.bench script.
+BENCH_SRCS := $(sort $(wildcard bench/*.cc))
 ALL_SRCS := $(LIB_SRCS) $(PROGRAM_SRCS) $(foreach p,$(PROGRAMS),$(call program_dir,$(p))/main.cc) \
-            $(UNIT_TEST_SRCS) toolchain/runtime.cc tests/toolchain/link_probe.cc
+            $(UNIT_TEST_SRCS) $(BENCH_SRCS) toolchain/runtime.cc tests/toolchain/link_probe.cc
 FORMAT_FILES := $(sort $(ALL_SRCS) $(shell find lib init agent measure disk tests toolchain -path toolchain/include -prune -o -name '*.h' -print 2>/dev/null))
 
 # ---- flags ---------------------------------------------------------------
@@ -98,6 +101,15 @@ UNIT_TESTS := $(UNIT_TEST_SRCS:%.cc=$(BUILD)/test/%)
 $(BUILD)/test/tests/unit/%: $(BUILD)/test/tests/unit/%.o $(BUILD)/test/libbp.a
 	$(TEST_CXX) $(SANITIZERS) -o $@ $< $(BUILD)/test/libbp.a $(TEST_LDLIBS)
 
+# ---- benchmark programs --------------------------------------------------
+
+# Built like shipped binaries (static musl, -O2), so they measure what ships.
+BENCHES := $(BENCH_SRCS:bench/%.cc=$(BUILD)/bench/%)
+$(BUILD)/bench/%: $(BUILD)/musl/bench/%.o $(BUILD)/musl/libbp.a $(TOOLCHAIN_OBJS)
+	@mkdir -p $(dir $@)
+	BP_TOOLCHAIN_OBJ=$(BUILD)/musl/toolchain $(MUSL_LINK) -o $@ \
+	  $(filter-out $(TOOLCHAIN_OBJS),$(filter %.o,$^)) $(BUILD)/musl/libbp.a $(MUSL_LIBS)
+
 # ---- checks --------------------------------------------------------------
 
 .PHONY: check unit-test toolchain-test cli-test format-check
@@ -124,8 +136,8 @@ include qemu-tests/qemu-tests.mk
 .PHONY: bench
 # Benchmarks (never part of make check): one table, ours against the reference
 # measured in the same run.
-bench: all
-	bench/run-all
+bench: all $(BENCHES)
+	BUILD=$(BUILD) bench/run-all
 
 .PHONY: deps format lint clean
 DEPS_LISTS := $(wildcard toolchain/debian-packages.txt */debian-packages.txt)

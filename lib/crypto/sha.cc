@@ -51,4 +51,16 @@ Sha384Digest Sha384::finish() {
   return out;
 }
 
+Sha512::Sha512() {
+  mbedtls_sha512_init(&context_);
+  mbedtls_sha512_starts_ret(&context_, 0);
+}
+Sha512::~Sha512() { mbedtls_sha512_free(&context_); }
+void Sha512::update(ByteView data) { mbedtls_sha512_update_ret(&context_, data.data(), data.size()); }
+Sha512Digest Sha512::finish() {
+  Sha512Digest out;
+  mbedtls_sha512_finish_ret(&context_, out.data());
+  return out;
+}
+
 }  // namespace bp

@@ -49,4 +49,17 @@ class Sha384 {
   mbedtls_sha512_context context_;
 };
 
+class Sha512 {
+ public:
+  Sha512();
+  ~Sha512();
+  Sha512(const Sha512 &) = delete;
+  Sha512 &operator=(const Sha512 &) = delete;
+  void update(ByteView data);
+  Sha512Digest finish();
+
+ private:
+  mbedtls_sha512_context context_;
+};
+
 }  // namespace bp
