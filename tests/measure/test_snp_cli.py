@@ -69,6 +69,7 @@ def test_random_combinations_match_reference(tmp_path):
                  padded_firmware(tmp_path, OVMFX64, 2, rng)]
     types = list(ref.VCPU_SIGS)
     cases = 0
+    seen = set()
     for i in range(10 * len(types)):
         vcpu_type = types[i % len(types)]
         fw = rng.choice(firmwares)
@@ -88,11 +89,19 @@ def test_random_combinations_match_reference(tmp_path):
                 cmd = rng.choice(["", "console=ttyS0", "root=/dev/vda ro quiet bp.x=ünï"])
                 args += ["--append", cmd]
                 cmd = cmd.encode()
+        seen |= {("vmm", vmm.lower()), ("features", features), ("vcpus", vcpus),
+                 ("kernel", k is not None, i_data is not None, cmd is not None)}
         expected = ref.launch_digest(read(fw), vcpus, ref.VCPU_SIGS[vcpu_type], features, vmm, k, i_data, cmd)
         out = measure(*args)
         assert out.stdout == expected.hex() + "\n", f"case {i}: {args}"
         cases += 1
     assert cases == 10 * len(types)
+    # The fixed seed covers every VMM type, both feature sets, 1 and 64 vCPUs
+    # and every kernel/initrd/cmdline combination.
+    assert {("vmm", "qemu"), ("vmm", "ec2"), ("vmm", "gce"), ("features", 0x1), ("features", 0x21), ("vcpus", 1),
+            ("vcpus", 64)} <= seen
+    assert all(("kernel", True, i, c) in seen for i in (False, True) for c in (False, True))
+    assert ("kernel", False, False, False) in seen
 
 
 def test_vcpu_signature_forms_agree():
