@@ -10,7 +10,7 @@
 namespace bp {
 namespace {
 
-constexpr size_t kMaxConfigSize = 64 * 1024;
+constexpr size_t kMaxConfigSize = size_t{64} * 1024;
 constexpr size_t kMaxConfigDepth = 8;
 constexpr size_t kMaxResources = 64;
 
@@ -146,7 +146,8 @@ Result<RootDiskConfig> parse_root_disk(const Json &disks) {
       {"root_hash", "salt", "data_blocks", "hash_offset", "data_block_size", "hash_block_size"}));
   config.verity.root_hash = hex_encode(TRY(verity.get_hex("root_hash", 32)));
   config.verity.salt = hex_encode(TRY(verity.get_hex("salt")));
-  if (config.verity.salt.size() > 2 * 256) return Error(verity.path() + ".salt: longer than 256 bytes");
+  if (config.verity.salt.size() > size_t{2} * 256)
+    return Error(verity.path() + ".salt: longer than 256 bytes");
   config.verity.data_blocks = TRY(verity.get_u64("data_blocks"));
   config.verity.hash_offset = TRY(verity.get_u64("hash_offset"));
   config.verity.data_block_size = TRY(block_size(verity, "data_block_size"));
