@@ -12,9 +12,9 @@
 
 namespace bp {
 
-bool agent_present(const AgentConfig &config) { return access(config.path.c_str(), X_OK) == 0; }
+bool agent_present(const AgentCommand &config) { return access(config.path.c_str(), X_OK) == 0; }
 
-Result<pid_t> spawn_agent(const AgentConfig &config) {
+Result<pid_t> spawn_agent(const AgentCommand &config) {
   std::vector<char *> argv;
   argv.push_back(const_cast<char *>(config.path.c_str()));
   for (const std::string &arg : config.args) argv.push_back(const_cast<char *>(arg.c_str()));

@@ -32,7 +32,7 @@ namespace bp {
 
 struct SupervisorConfig {
   uint64_t grace_period_ms = 10000;
-  std::optional<AgentConfig> agent;
+  std::optional<AgentCommand> agent;
   uint64_t agent_backoff_initial_ms = 1000;
   uint64_t agent_backoff_max_ms = 60000;
   uint64_t agent_stable_ms = 60000;  // an agent that ran this long restarts without delay growth

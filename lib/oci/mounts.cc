@@ -164,15 +164,15 @@ Result<MountSpec> make_mount(const std::string &path, std::optional<std::string_
   return mount;
 }
 
-Status check_mount_order(const std::vector<MountSpec> &mounts) {
+Status check_mount_order(const std::string &path, const std::vector<MountSpec> &mounts) {
   for (size_t i = 0; i < mounts.size(); ++i) {
     if (mounts[i].type != MountType::data_bind) continue;
     for (size_t j = 0; j < mounts.size(); ++j) {
       if (j == i || mounts[j].type == MountType::data_bind) continue;
       if (under(mounts[i].destination, mounts[j].destination))
-        return Error(
-            format("mounts[%zu].destination: the data volume at %s would be hidden by mounts[%zu] at %s", i,
-                   mounts[i].destination.c_str(), j, mounts[j].destination.c_str()));
+        return Error(format("%s[%zu].destination: the data volume at %s would be hidden by %s[%zu] at %s",
+                            path.c_str(), i, mounts[i].destination.c_str(), path.c_str(), j,
+                            mounts[j].destination.c_str()));
     }
   }
   return {};

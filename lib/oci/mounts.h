@@ -26,6 +26,6 @@ Status check_container_path(std::string_view path);
 
 // The data bind mount is made before pivot_root, the others after it, so it
 // must not lie under another mount's destination (that mount would hide it).
-Status check_mount_order(const std::vector<MountSpec> &mounts);
+Status check_mount_order(const std::string &path, const std::vector<MountSpec> &mounts);  // path: "$.mounts"
 
 }  // namespace bp

@@ -18,6 +18,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/seccomp/profile.h"
@@ -83,6 +84,8 @@ struct RuntimeSpec {
   std::vector<std::string> masked_paths;    // covered: /dev/null on files, read-only tmpfs on directories
   std::vector<std::string> readonly_paths;  // bind-remounted read-only
   std::optional<SeccompProfile> seccomp;    // none: the image's default profile
+  // Kept for whoever reads them (the agent); they change nothing here.
+  std::vector<std::pair<std::string, std::string>> annotations;
 };
 
 }  // namespace bp

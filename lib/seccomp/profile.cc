@@ -80,14 +80,7 @@ Result<T> parse_name(const Name<T> (&table)[N], std::string_view name, const cha
 
 Status validate_errno(SeccompAction action, const std::optional<uint32_t> &errno_ret,
                       const std::string &where) {
-  if (!errno_ret) return {};
-  if (!seccomp_action_takes_errno(action))
-    return Error(format("%s: an errno is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not with %s",
-                        where.c_str(), seccomp_action_name(action)));
-  if (action == SeccompAction::errno_return && *errno_ret > 4095)
-    return Error(format("%s: errno %u is out of range (at most 4095)", where.c_str(), *errno_ret));
-  if (action == SeccompAction::trace && *errno_ret > 0xffff)
-    return Error(format("%s: trace message %u is out of range (at most 65535)", where.c_str(), *errno_ret));
+  if (errno_ret) TRY_CONTEXT(check_seccomp_errno(action, *errno_ret), where);
   return {};
 }
 
@@ -121,6 +114,17 @@ Result<SeccompFlag> parse_seccomp_flag(std::string_view name) {
 
 bool seccomp_action_takes_errno(SeccompAction action) {
   return action == SeccompAction::errno_return || action == SeccompAction::trace;
+}
+
+Status check_seccomp_errno(SeccompAction action, uint32_t errno_ret) {
+  if (!seccomp_action_takes_errno(action))
+    return Error(format("an errno is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not with %s",
+                        seccomp_action_name(action)));
+  if (action == SeccompAction::errno_return && errno_ret > 4095)
+    return Error(format("errno %u is out of range (at most 4095)", errno_ret));
+  if (action == SeccompAction::trace && errno_ret > 0xffff)
+    return Error(format("trace message %u is out of range (at most 65535)", errno_ret));
+  return {};
 }
 
 Status validate_seccomp_profile(const SeccompProfile &profile) {

@@ -73,6 +73,10 @@ Result<SeccompFlag> parse_seccomp_flag(std::string_view name);
 // Whether an action carries an errno (ERRNO) or a tracer message (TRACE).
 bool seccomp_action_takes_errno(SeccompAction action);
 
+// An errnoRet/defaultErrnoRet for the action: only ERRNO (at most 4095) and
+// TRACE (at most 65535) take one. The message names no field.
+Status check_seccomp_errno(SeccompAction action, uint32_t errno_ret);
+
 // Checks the invariants the parser enforces, for profiles built in code:
 // errno only where the action takes one and at most 4095 for ERRNO, argument
 // indexes below 6, valueTwo only for masked_equal, non-empty names.

@@ -7,7 +7,9 @@
 
 #include "init/handover.h"
 #include "init/supervise.h"
+#include "lib/oci/spec_json.h"
 #include "lib/seccomp/compile.h"
+#include "lib/seccomp/profile_json.h"
 #include "tests/unit/init/workload_fixture.h"
 
 namespace {
@@ -159,6 +161,55 @@ void test_seccomp_filter_is_loaded_last(void **) {
   f->expect_log("Read-only file system");
 }
 
+void test_runs_under_the_default_profile(void **) {
+  auto f = bp_test::make_workload(
+      "grep -E '^(Seccomp|NoNewPrivs):' /proc/self/status; mkdir /tmp/d; sleep 0.01; cat /proc/self/status > "
+      "/dev/null");
+  bp::SeccompProfile profile = ASSERT_OK(bp::load_seccomp_profile("rootfs/seccomp-default.json"));
+  bp::CompiledFilter filter = ASSERT_OK(bp::compile_seccomp(profile));
+  bp::HandoverParams params = params_for(*f);
+  params.seccomp = &filter;
+  expect_exit_code(run_to_end(*f, params), 0, *f);
+  f->expect_log("workload: Seccomp:?2\n");
+  f->expect_log("workload: NoNewPrivs:?1\n");
+}
+
+void test_bundle_from_config_json(void **) {
+  auto f = bp_test::make_workload("unused");
+  const char *config = R"({
+    "ociVersion": "1.1.0",
+    "root": {"path": "rootfs", "readonly": true},
+    "process": {
+      "user": {"uid": 65534, "gid": 65534},
+      "args": ["sh", "-c", "id -u; hostname; cat /data/hello.txt; touch /rootfs-file 2>/dev/null || echo read-only"],
+      "env": ["PATH=/bin"],
+      "cwd": "/tmp",
+      "noNewPrivileges": true
+    },
+    "hostname": "from-config",
+    "mounts": [
+      {"destination": "/proc", "type": "proc", "source": "proc"},
+      {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]},
+      {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]},
+      {"destination": "/data", "type": "bind", "source": "/data", "options": ["rbind", "ro"]}
+    ],
+    "linux": {"namespaces": [{"type": "mount"}, {"type": "uts"}, {"type": "ipc"}, {"type": "pid"}],
+              "maskedPaths": ["/proc/kcore"], "readonlyPaths": ["/proc/sys"]}
+  })";
+  std::string path = bp_test::bundle_dir(*f) + "/config.json";
+  ASSERT_OK(bp::write_file_atomic(path, bp::ByteView::of_string(config)));
+  f->spec = ASSERT_OK(bp::load_runtime_spec(path));
+  bp::SeccompProfile profile = ASSERT_OK(bp::load_seccomp_profile("rootfs/seccomp-default.json"));
+  bp::CompiledFilter filter = ASSERT_OK(bp::compile_seccomp(profile));
+  bp::HandoverParams params = params_for(*f);
+  params.seccomp = &filter;
+  expect_exit_code(run_to_end(*f, params), 0, *f);
+  f->expect_log("workload: 65534\n");
+  f->expect_log("workload: from-config\n");
+  f->expect_log("workload: from the data volume\n");
+  f->expect_log("workload: read-only\n");
+}
+
 void expect_setup_error(WorkloadFixture &f, const bp::HandoverParams &params, const char *text) {
   bp::Supervisor supervisor = ASSERT_OK(bp::Supervisor::create(bp::SupervisorConfig{}, f.log));
   ASSERT_ERROR_CONTAINS(bp::start_workload(f.spec, params), text);
@@ -249,4 +300,6 @@ RUN_TESTS("init/handover", cmocka_unit_test(test_exit_status_propagates),
           cmocka_unit_test(test_pid_namespace), cmocka_unit_test(test_user_groups_and_capabilities),
           cmocka_unit_test(test_rlimits_umask_and_oom_score),
           cmocka_unit_test(test_seccomp_filter_is_loaded_last),
-          cmocka_unit_test(test_setup_failures_name_the_step), cmocka_unit_test(test_exec_candidates))
+          cmocka_unit_test(test_runs_under_the_default_profile),
+          cmocka_unit_test(test_bundle_from_config_json), cmocka_unit_test(test_setup_failures_name_the_step),
+          cmocka_unit_test(test_exec_candidates))

@@ -100,7 +100,7 @@ void test_power_button_stops_the_workload(void **) {
 void test_agent_restarted_with_backoff(void **) {
   auto f = bp_test::make_workload("sleep 1; exit 0");
   bp::SupervisorConfig config;
-  config.agent = bp::AgentConfig{bp_test::kBusybox, {"sh", "-c", "exit 3"}};
+  config.agent = bp::AgentCommand{bp_test::kBusybox, {"sh", "-c", "exit 3"}};
   config.agent_backoff_initial_ms = 50;
   config.agent_backoff_max_ms = 200;
   bp::WorkloadExit exit = supervise(*f, config);
@@ -119,7 +119,7 @@ void test_agent_is_stopped_with_the_workload(void **) {
   bp::SupervisorConfig config;
   // An agent that ignores SIGTERM is killed after its own grace period.
   config.agent =
-      bp::AgentConfig{bp_test::kBusybox, {"sh", "-c", "trap '' TERM; while :; do sleep 0.05; done"}};
+      bp::AgentCommand{bp_test::kBusybox, {"sh", "-c", "trap '' TERM; while :; do sleep 0.05; done"}};
   config.agent_stop_grace_ms = 200;
   bp::WorkloadExit exit = supervise(*f, config);
   assert_int_equal(exit.code, 0);
@@ -130,7 +130,7 @@ void test_agent_is_stopped_with_the_workload(void **) {
 void test_missing_agent_is_not_an_error(void **) {
   auto f = bp_test::make_workload("exit 0");
   bp::SupervisorConfig config;
-  config.agent = bp::AgentConfig{f->dir.file("no-agent"), {}};
+  config.agent = bp::AgentCommand{f->dir.file("no-agent"), {}};
   bp::WorkloadExit exit = supervise(*f, config);
   assert_int_equal(exit.code, 0);
   f->expect_log("no agent at ");
