@@ -70,7 +70,7 @@ bool measure(const bp::CompiledFilter *filter, const Call &call, double &best) {
     cpu_set_t cpu;
     CPU_ZERO(&cpu);
     CPU_SET(0, &cpu);
-    sched_setaffinity(0, sizeof cpu, &cpu);
+    (void)sched_setaffinity(0, sizeof cpu, &cpu);
     if (filter != nullptr && !bp::install_seccomp(*filter).ok()) _exit(2);
     const long *a = call.args;
     for (long i = 0; i < kCallsPerRound; ++i) syscall(call.nr, a[0], a[1], a[2]);  // warm up
@@ -97,7 +97,7 @@ int main(int argc, char **argv) {
   const char *path = argc > 1 ? argv[1] : "rootfs/seccomp-default.json";
   bp::Result<bp::SeccompProfile> profile = bp::load_seccomp_profile(path);
   if (!profile.ok()) {
-    fprintf(stderr, "seccomp-bench: %s\n", profile.error().message().c_str());
+    (void)fprintf(stderr, "seccomp-bench: %s\n", profile.error().message().c_str());
     return 1;
   }
   bp::SeccompCompileOptions linear_options;
@@ -105,7 +105,7 @@ int main(int argc, char **argv) {
   bp::Result<bp::CompiledFilter> tree = bp::compile_seccomp(profile.value());
   bp::Result<bp::CompiledFilter> linear = bp::compile_seccomp(profile.value(), linear_options);
   if (!tree.ok() || !linear.ok()) {
-    fprintf(stderr, "seccomp-bench: %s\n", (!tree.ok() ? tree : linear).error().message().c_str());
+    (void)fprintf(stderr, "seccomp-bench: %s\n", (!tree.ok() ? tree : linear).error().message().c_str());
     return 1;
   }
 
@@ -125,7 +125,7 @@ int main(int argc, char **argv) {
       for (int i = 0; i < 4; ++i) {
         double ns = 0;
         if (!measure(filters[i], call, ns)) {
-          fprintf(stderr, "seccomp-bench: a measuring child failed\n");
+          (void)fprintf(stderr, "seccomp-bench: a measuring child failed\n");
           return 1;
         }
         if (ns < best[i]) best[i] = ns;

@@ -27,7 +27,7 @@ Result<pid_t> spawn_agent(const AgentCommand &config) {
   if (pid < 0) return Error::from_errno("fork for the agent", errno);
   if (pid == 0) {
     for (int sig = 1; sig < NSIG; ++sig) {
-      if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+      if (sig != SIGKILL && sig != SIGSTOP) (void)signal(sig, SIG_DFL);
     }
     sigset_t none;
     sigemptyset(&none);

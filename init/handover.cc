@@ -72,7 +72,7 @@ StepResult lock_down(const WorkloadPlan &plan) {
 [[noreturn]] void run_child(const WorkloadPlan &plan, ChildReport &report) {
   // Inherited handlers would not survive execve, but ignored signals would.
   for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    if (sig != SIGKILL && sig != SIGSTOP) (void)signal(sig, SIG_DFL);
   }
   StepResult failed = connect_stdio(plan);
   if (!failed) failed = enter_rootfs(plan);

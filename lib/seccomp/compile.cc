@@ -95,6 +95,7 @@ scmp_compare libseccomp_operator(SeccompOperator op) {
 // an index repeats, one set per condition (ORed), as runc does.
 std::vector<std::vector<scmp_arg_cmp>> condition_sets(const SeccompRule &rule) {
   std::vector<scmp_arg_cmp> all;
+  all.reserve(rule.args.size());
   bool index_repeats = false;
   for (size_t i = 0; i < rule.args.size(); ++i) {
     const SeccompArg &arg = rule.args[i];
@@ -103,6 +104,7 @@ std::vector<std::vector<scmp_arg_cmp>> condition_sets(const SeccompRule &rule) {
   }
   if (!index_repeats) return {all};
   std::vector<std::vector<scmp_arg_cmp>> sets;
+  sets.reserve(all.size());
   for (const scmp_arg_cmp &cmp : all) sets.push_back({cmp});
   return sets;
 }
