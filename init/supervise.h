@@ -5,7 +5,8 @@
 //   process with PR_SET_CHILD_SUBREAPER).
 // - SIGTERM, SIGINT (Ctrl-Alt-Del once the kernel's CAD is off) and a power
 //   button press forward SIGTERM to the workload; after the grace period its
-//   whole process group gets SIGKILL.
+//   whole process group gets SIGKILL. (A workload that is PID 1 of its own
+//   PID namespace only receives SIGTERM if it handles it: kernel rule.)
 // - Relays the workload's stdout and stderr to the log, line by line.
 // - Restarts the agent with exponential backoff when it dies; the workload
 //   is not touched.
