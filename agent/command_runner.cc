@@ -27,7 +27,7 @@ constexpr const char *kPath[] = {"/usr/sbin", "/usr/bin", "/sbin", "/bin"};
 [[noreturn]] void exec_child(char *const *argv, const std::vector<std::string> &candidates, int output,
                              int devnull, int report) {
   for (int sig = 1; sig < NSIG; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
+    if (sig != SIGKILL && sig != SIGSTOP) (void)signal(sig, SIG_DFL);
   }
   sigset_t none;
   sigemptyset(&none);
@@ -68,6 +68,7 @@ Result<CommandResult> run_command(const std::vector<std::string> &argv, uint64_t
   if (!devnull.valid()) return Error::from_errno("exec: opening /dev/null", errno);
 
   std::vector<char *> args;
+  args.reserve(argv.size() + 1);
   for (const std::string &a : argv) args.push_back(const_cast<char *>(a.c_str()));
   args.push_back(nullptr);
   std::vector<std::string> candidates;

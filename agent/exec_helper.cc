@@ -17,9 +17,9 @@
 namespace bp {
 namespace {
 
-constexpr size_t kMaxMessage = 256 * 1024;
+constexpr size_t kMaxMessage = size_t{256} * 1024;
 constexpr size_t kMaxArgs = 64;
-constexpr size_t kMaxOutputLimit = 1024 * 1024;
+constexpr size_t kMaxOutputLimit = size_t{1024} * 1024;
 
 Result<std::string> receive_message(int fd) {
   std::string buffer(kMaxMessage, '\0');
@@ -48,9 +48,9 @@ Status send_message(int fd, const std::string &text) {
   // keep its terminal signals from reaching us directly.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != agent) _exit(0);
-  signal(SIGTERM, SIG_IGN);
-  signal(SIGINT, SIG_IGN);
-  signal(SIGPIPE, SIG_IGN);
+  (void)signal(SIGTERM, SIG_IGN);
+  (void)signal(SIGINT, SIG_IGN);
+  (void)signal(SIGPIPE, SIG_IGN);
   for (;;) {
     auto message = receive_message(socket);
     if (!message.ok()) _exit(0);

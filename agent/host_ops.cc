@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kMaxDepth = 4;
 constexpr size_t kMaxId = 128;
 constexpr size_t kMaxExecArgs = 64;
-constexpr size_t kMaxExecArgBytes = 16 * 1024;
+constexpr size_t kMaxExecArgBytes = size_t{16} * 1024;
 
 // Short and printable, for messages that quote the host's input.
 std::string quoted(std::string_view text) {

@@ -49,7 +49,7 @@ std::string allowed_text(const HostPolicy &policy) {
 int check_policy(const std::string &path) {
   auto policy = load_host_policy(path);
   if (!policy.ok()) {
-    fprintf(stderr, "bp-agent: %s\n", policy.error().message().c_str());
+    (void)fprintf(stderr, "bp-agent: %s\n", policy.error().message().c_str());
     return 1;
   }
   printf("%s: policy %s allows %s\n", path.c_str(), policy.value().name().c_str(),
@@ -106,7 +106,7 @@ Result<std::unique_ptr<AgentBackend>> make_backend(const AgentOptions &options, 
 
 Status run(const AgentOptions &options, const Log &log) {
   uint64_t started_ms = monotonic_ms();
-  signal(SIGPIPE, SIG_IGN);
+  (void)signal(SIGPIPE, SIG_IGN);
   UniqueFd stop = TRY(termination_signals());
 
   auto loaded = load_host_policy(options.policy);
@@ -203,7 +203,7 @@ int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   auto options = bp::parse_agent_options(args);
   if (!options.ok()) {
-    fprintf(stderr, "bp-agent: %s\n%s", options.error().message().c_str(), bp::agent_usage());
+    (void)fprintf(stderr, "bp-agent: %s\n%s", options.error().message().c_str(), bp::agent_usage());
     return 2;
   }
   if (options.value().check_policy) return bp::check_policy(*options.value().check_policy);

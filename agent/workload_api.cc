@@ -74,7 +74,8 @@ uint8_t *escape_into(uint8_t *out, ByteView text) {
       *out++ = static_cast<uint8_t>(named[0]);
       *out++ = static_cast<uint8_t>(named[1]);
     } else if (c < 0x20) {
-      memcpy(out, "\\u00", 4);
+      static const uint8_t kEscape[4] = {'\\', 'u', '0', '0'};
+      memcpy(out, kEscape, sizeof(kEscape));
       out[4] = static_cast<uint8_t>(kHex[c >> 4]);
       out[5] = static_cast<uint8_t>(kHex[c & 15]);
       out += 6;

@@ -31,10 +31,8 @@ Status check_stage(const StageStatus &stage, const std::string &path) {
                         finished ? "required" : "not allowed", stage_state_name(stage.state)));
   if (stage.end_ms && *stage.end_ms < stage.start_ms)
     return Error(format("%s: end_ms is before start_ms", path.c_str()));
-  bool failed = stage.state == StageState::failed;
-  if (failed == stage.error.empty())
-    return Error(format("%s: error is %s for a stage that is %s", path.c_str(),
-                        failed ? "required" : "not allowed", stage_state_name(stage.state)));
+  if (stage.state != StageState::failed && !stage.error.empty())
+    return Error(format("%s: error is only for a stage that failed", path.c_str()));
   if (stage.error.size() > kMaxStageError)
     return Error(format("%s.error: longer than %zu bytes", path.c_str(), kMaxStageError));
   return {};
@@ -148,7 +146,7 @@ Result<Json> boot_status_json(const BootStatus &status) {
         .add_string("state", stage_state_name(s.state))
         .add_u64("start_ms", s.start_ms);
     if (s.end_ms) stage.add_u64("end_ms", *s.end_ms);
-    if (s.state == StageState::failed) stage.add_string("error", s.error);
+    if (!s.error.empty()) stage.add_string("error", s.error);
     stages.add_object(std::move(stage));
   }
   const WorkloadStatus &w = status.workload;

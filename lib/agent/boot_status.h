@@ -36,7 +36,7 @@ struct StageStatus {
   StageState state = StageState::running;
   uint64_t start_ms = 0;
   std::optional<uint64_t> end_ms;  // done and failed only, and then required
-  std::string error;               // failed only, and then required
+  std::string error;               // failed only, optional: why
 };
 
 struct WorkloadStatus {

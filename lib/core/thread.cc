@@ -18,7 +18,7 @@ Result<Thread> Thread::start(std::function<void()> body) {
   Thread thread;
   int err = pthread_create(&thread.thread_, nullptr, run_body, owned.get());
   if (err != 0) return Error::from_errno("pthread_create", err);
-  owned.release();  // run_body owns it now
+  (void)owned.release();  // run_body owns it now
   thread.started_ = true;
   return thread;
 }

@@ -77,6 +77,14 @@ HttpRequestParser::State HttpRequestParser::feed(ByteView data) {
   size_t search_from = head_.size() >= 3 ? head_.size() - 3 : 0;
   head_.append(reinterpret_cast<const char *>(data.data()), take);
 
+  // A bare LF or CR is refused as soon as it arrives, not after waiting for
+  // a CRLFCRLF that such a client will never send.
+  for (size_t i = search_from; i < head_.size(); ++i) {
+    if (head_[i] == '\n' && (i == 0 || head_[i - 1] != '\r'))
+      return fail(400, "a line of the request head does not end in CRLF (bare CR or LF)");
+    if (head_[i] == '\r' && i + 1 < head_.size() && head_[i + 1] != '\n')
+      return fail(400, "a line of the request head does not end in CRLF (bare CR or LF)");
+  }
   size_t end = head_.find("\r\n\r\n", search_from);
   if (end == std::string::npos) {
     size_t first_line_end = head_.find("\r\n");

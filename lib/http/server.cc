@@ -18,7 +18,7 @@ namespace {
 
 constexpr size_t kReadChunk = 4096;
 constexpr uint64_t kDrainMs = 500;
-constexpr size_t kMaxDrainBytes = 64 * 1024;
+constexpr size_t kMaxDrainBytes = size_t{64} * 1024;
 constexpr size_t kAcceptsPerWakeup = 32;
 constexpr uint64_t kAcceptPauseMs = 100;  // after accept() fails (out of descriptors)
 

@@ -19,7 +19,7 @@ bp::HttpResponse echo(const bp::HttpRequest &request, const bp::SocketAddress &p
                         .release_value();
     return r;
   }
-  if (request.path == "/big") return bp::HttpResponse::text(200, std::string(3 * 1024 * 1024, 'b'));
+  if (request.path == "/big") return bp::HttpResponse::text(200, std::string(size_t{3} << 20, 'b'));
   return bp::HttpResponse::text(200, request.method + " " + request.target + " from " +
                                          (peer.is_loopback() ? "loopback" : "elsewhere"));
 }
@@ -41,7 +41,7 @@ void test_serves_requests(void **) {
 
   // A response larger than the socket buffers goes out in pieces.
   r = test::get(s.port, "/big");
-  assert_int_equal(test::body_of(r).size(), 3 * 1024 * 1024);
+  assert_int_equal(test::body_of(r).size(), size_t{3} << 20);
 }
 
 void test_refusals_carry_the_parser_status(void **) {

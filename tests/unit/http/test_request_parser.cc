@@ -106,6 +106,9 @@ void test_malformed_request_lines(void **) {
 
 void test_malformed_headers(void **) {
   expect_refused("GET / HTTP/1.1\nHost: h\r\n\r\n", 400, "bare CR or LF");
+  // Refused at once, not after waiting for a blank line that never comes.
+  expect_refused("GET / HTTP/1.1\nHost: h\n\n", 400, "bare CR or LF");
+  expect_refused("GET / HTTP/1.1\r\nHost: h\rx", 400, "bare CR or LF");
   expect_refused("GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", 400, "bare CR or LF");
   expect_refused("GET / HTTP/1.1\r\nHost: h\r\nX-Folded: a\r\n b\r\n\r\n", 400, "line folding");
   expect_refused("GET / HTTP/1.1\r\nHost : h\r\n\r\n", 400, "malformed header name");
