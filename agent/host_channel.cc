@@ -90,7 +90,10 @@ void HostChannel::open_port(uint64_t now_ms) {
 void HostChannel::accept_tcp(uint64_t now_ms) {
   auto accepted = accept_connection(tcp_listener_.get());
   if (!accepted.ok()) {
-    log_.warning("host channel: %s", accepted.error().message().c_str());
+    // Out of descriptors, say: pause rather than spin on a listener that
+    // stays readable.
+    log_.warning("host channel: %s; pausing TCP accepts for a second", accepted.error().message().c_str());
+    tcp_paused_until_ms_ = now_ms + 1000;
     return;
   }
   AcceptedConnection connection = accepted.release_value();
@@ -223,9 +226,11 @@ Status HostChannel::run(int stop_fd) {
     ids.clear();
     fds.push_back({stop_fd, POLLIN, 0});
     fds.push_back({exec_ && exec_owner_ != 0 ? exec_->fd() : -1, POLLIN, 0});
-    fds.push_back({tcp_listener_.valid() ? tcp_listener_.get() : -1, POLLIN, 0});
+    bool accepting = tcp_listener_.valid() && now_ms >= tcp_paused_until_ms_;
+    fds.push_back({accepting ? tcp_listener_.get() : -1, POLLIN, 0});
     uint64_t wake_at = UINT64_MAX;
     if (port_opener_ && !have_port) wake_at = port_retry_at_ms_;
+    if (tcp_listener_.valid() && !accepting) wake_at = std::min(wake_at, tcp_paused_until_ms_);
     for (auto &entry : streams_) {
       Stream &s = *entry.second;
       short events = 0;

@@ -76,6 +76,7 @@ class HostChannel {
   uint64_t port_retry_at_ms_ = 0;
   std::string last_port_error_;
   UniqueFd tcp_listener_;
+  uint64_t tcp_paused_until_ms_ = 0;
 
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::unique_ptr<Stream>> streams_;

@@ -21,6 +21,7 @@ constexpr uint64_t kDrainMs = 500;
 constexpr size_t kMaxDrainBytes = size_t{64} * 1024;
 constexpr size_t kAcceptsPerWakeup = 32;
 constexpr uint64_t kAcceptPauseMs = 100;  // after accept() fails (out of descriptors)
+constexpr size_t kRefusalSlots = 16;      // connections being told 403 or 503, beyond max_connections
 
 size_t send_some(int fd, const struct iovec *iov, int count) {
   struct msghdr message {};
@@ -54,6 +55,7 @@ struct HttpServer::Connection {
   size_t written = 0;
   size_t drained = 0;
   bool closed = false;
+  bool refusal = false;  // answered at accept (403, 503), never read
 };
 
 HttpServer::HttpServer(UniqueFd listener, UniqueFd wake, HttpHandler handler, HttpServerLimits limits,
@@ -121,14 +123,26 @@ void HttpServer::worker_loop() {
   }
 }
 
-void HttpServer::refuse(int fd, int status, const char *message) {
-  // Best effort and never blocking: a fresh socket's send buffer is empty.
-  std::string text = http_response_head(HttpResponse::text(status, message)) + message;
-  struct iovec iov = {const_cast<char *>(text.data()), text.size()};
-  (void)send_some(fd, &iov, 1);
+bool HttpServer::refuse(AcceptedConnection connection, int status, const char *message, size_t &refusing,
+                        uint64_t now_ms) {
+  // The refusal goes out like any response (written, then drained before the
+  // close, so the close does not reset it away); a few slots beyond the
+  // limit are kept for that, and past them the connection is just closed.
+  if (refusing >= kRefusalSlots) return false;
+  ++refusing;
+  uint64_t id = next_id_++;
+  auto c =
+      std::make_unique<Connection>(id, std::move(connection.fd), connection.peer, limits_.request, now_ms);
+  c->refusal = true;
+  Connection &ref = *c;
+  connections_.emplace(id, std::move(c));
+  respond(ref, HttpResponse::text(status, message), now_ms);
+  return true;
 }
 
 void HttpServer::accept_pending(uint64_t now_ms) {
+  size_t serving = 0, refusing = 0;
+  for (auto &entry : connections_) ++(entry.second->refusal ? refusing : serving);
   for (size_t i = 0; i < kAcceptsPerWakeup; ++i) {
     auto accepted = accept_connection(listener_.get());
     if (!accepted.ok()) {
@@ -142,18 +156,18 @@ void HttpServer::accept_pending(uint64_t now_ms) {
     if (limits_.loopback_only && !connection.peer.is_loopback()) {
       log_.warning("HTTP server: refused a connection from %s: only loopback clients are served",
                    connection.peer.to_string().c_str());
-      refuse(connection.fd.get(), 403, "Forbidden: only loopback clients are served\n");
+      refuse(std::move(connection), 403, "Forbidden: only loopback clients are served\n", refusing, now_ms);
       continue;
     }
-    if (connections_.size() >= limits_.max_connections) {
+    if (serving >= limits_.max_connections) {
       if (now_ms >= last_busy_log_ms_ + 1000) {
-        log_.warning("HTTP server: %zu connections open (the limit); refusing more with 503",
-                     connections_.size());
+        log_.warning("HTTP server: %zu connections open (the limit); refusing more with 503", serving);
         last_busy_log_ms_ = now_ms;
       }
-      refuse(connection.fd.get(), 503, "Service Unavailable: too many connections\n");
+      refuse(std::move(connection), 503, "Service Unavailable: too many connections\n", refusing, now_ms);
       continue;
     }
+    ++serving;
     uint64_t id = next_id_++;
     connections_.emplace(
         id, std::make_unique<Connection>(id, std::move(connection.fd), connection.peer, limits_.request,

@@ -5,7 +5,8 @@
 //   - a slow handler (a backend waiting on the network) holds one worker,
 //     not the loop;
 //   - memory is bounded: at most max_connections connections, each with at
-//     most max_head_bytes + max_body_bytes of request.
+//     most max_head_bytes + max_body_bytes of request (plus a few being
+//     refused with 403 or 503, which are never read).
 // One request per connection ("Connection: close"); the handler's response is
 // written without blocking and the connection closed after a short drain (so
 // that unread request bytes do not turn the close into a reset that destroys
@@ -28,6 +29,7 @@
 #include "lib/http/request_parser.h"
 #include "lib/http/response.h"
 #include "lib/net/socket_address.h"
+#include "lib/net/tcp_listener.h"
 
 namespace bp {
 
@@ -80,7 +82,9 @@ class HttpServer {
   void on_drain(Connection &connection);
   void on_deadline(Connection &connection, uint64_t now_ms);
   void respond(Connection &connection, HttpResponse response, uint64_t now_ms);
-  void refuse(int fd, int status, const char *message);
+  // Answers a connection without reading it; false when it was just closed.
+  bool refuse(AcceptedConnection connection, int status, const char *message, size_t &refusing,
+              uint64_t now_ms);
 
   UniqueFd listener_;
   UniqueFd wake_;

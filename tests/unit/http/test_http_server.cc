@@ -1,6 +1,7 @@
 // The HTTP server loop: responses, refusals with the parser's status, and
 // the concurrency guarantees (slow clients and slow handlers block no one,
 // the connection limit holds, a silent client is dropped at its deadline).
+#include <ifaddrs.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -137,10 +138,62 @@ void test_client_that_leaves_early(void **) {
   assert_int_equal(calls.load(), 2);
 }
 
+// A local IPv4 address that is not loopback, or 0 when the machine has none.
+uint32_t non_loopback_address() {
+  struct ifaddrs *list = nullptr;
+  if (getifaddrs(&list) != 0) return 0;
+  uint32_t found = 0;
+  for (struct ifaddrs *i = list; i && !found; i = i->ifa_next) {
+    if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET) continue;
+    uint32_t a = ntohl(reinterpret_cast<sockaddr_in *>(i->ifa_addr)->sin_addr.s_addr);
+    if ((a >> 24) != 127) found = a;
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+void test_non_loopback_peer_is_refused(void **) {
+  uint32_t address = non_loopback_address();
+  if (address == 0) {
+    SKIP_TEST();  // no interface but lo
+    return;
+  }
+  std::atomic<int> calls{0};
+  bp::UniqueFd listener = ASSERT_OK(bp::listen_tcp(bp::SocketAddress::ipv4(0, 0), 4));  // 0.0.0.0
+  uint16_t port = ASSERT_OK(bp::local_address(listener.get())).port();
+  std::unique_ptr<bp::HttpServer> server = ASSERT_OK(bp::HttpServer::create(
+      std::move(listener),
+      [&calls](const bp::HttpRequest &r, const bp::SocketAddress &p) {
+        ++calls;
+        return echo(r, p);
+      },
+      {}, test::quiet_log()));
+  bp::HttpServer *s = server.get();
+  bp::Thread thread = ASSERT_OK(bp::Thread::start([s] { (void)s->run(); }));
+  bp::UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(port);
+  to.sin_addr.s_addr = htonl(address);
+  assert_int_equal(connect(fd.get(), reinterpret_cast<sockaddr *>(&to), sizeof(to)), 0);
+  struct timeval timeout = {5, 0};
+  setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  test::send_text(fd.get(), "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  std::string r = test::read_until_close(fd.get());
+  assert_int_equal(test::status_of(r), 403);
+  assert_non_null(strstr(r.c_str(), "only loopback"));
+  // Loopback on the same listener is served.
+  assert_int_equal(test::status_of(test::get(port, "/")), 200);
+  assert_int_equal(calls.load(), 1);
+  server->stop();
+  thread.join();
+}
+
 }  // namespace
 
 RUN_TESTS("http_server", cmocka_unit_test(test_serves_requests),
           cmocka_unit_test(test_refusals_carry_the_parser_status),
           cmocka_unit_test(test_silent_client_is_dropped_and_blocks_no_one),
           cmocka_unit_test(test_slow_handler_blocks_no_one), cmocka_unit_test(test_connection_limit),
-          cmocka_unit_test(test_client_that_leaves_early))
+          cmocka_unit_test(test_client_that_leaves_early),
+          cmocka_unit_test(test_non_loopback_peer_is_refused))
