@@ -5,7 +5,9 @@
 #include "lib/core/file_io.h"
 #include "lib/core/format.h"
 #include "lib/core/strings.h"
+#include "lib/crypto/x509.h"
 #include "lib/snp/report.h"
+#include "lib/snp/report_signature.h"
 #include "tests/unit/test_support.h"
 
 namespace {
@@ -140,6 +142,24 @@ void test_milan_report_round_trip(void **) {
   AttestationReport report = ASSERT_OK(bp::snp::parse_report(raw));
   bp::Bytes back = ASSERT_OK(bp::snp::serialize_report(report));
   assert_true(back == raw);
+}
+
+void test_milan_signature(void **) {
+  AttestationReport report = ASSERT_OK(bp::snp::parse_report(load_report()));
+  bp::Bytes der = ASSERT_OK(bp::read_file("tests/data/snp/milan-v2-debug.vcek.der", 1 << 16));
+  bp::Certificate vcek = ASSERT_OK(bp::Certificate::parse_der(der));
+  bp::EcPublicKey key = ASSERT_OK(vcek.ec_public_key());
+  ASSERT_OK(bp::snp::verify_report_signature(report, key));
+  // Any change to the signed range, or to the signature, is caught.
+  AttestationReport changed = report;
+  changed.policy &= ~(uint64_t{1} << 19);  // pretend debugging was not allowed
+  ASSERT_ERROR_CONTAINS(bp::snp::verify_report_signature(changed, key), "attestation report signature");
+  changed = report;
+  changed.signature.s[0] ^= 1;
+  assert_false(bp::snp::verify_report_signature(changed, key).ok());
+  changed = report;
+  changed.signature_algo = 2;
+  ASSERT_ERROR_CONTAINS(bp::snp::verify_report_signature(changed, key), "signature algorithm 2");
 }
 
 void test_milan_tcb_decoding(void **) {
@@ -308,8 +328,8 @@ void test_tcb_layout_detection(void **) {
 }  // namespace
 
 RUN_TESTS("snp/report", cmocka_unit_test(test_milan_report_every_field),
-          cmocka_unit_test(test_milan_report_round_trip), cmocka_unit_test(test_milan_tcb_decoding),
-          cmocka_unit_test(test_tcb_layouts), cmocka_unit_test(test_versions_round_trip),
-          cmocka_unit_test(test_fields_a_version_cannot_carry), cmocka_unit_test(test_rejects_wrong_sizes),
-          cmocka_unit_test(test_rejects_bad_versions), cmocka_unit_test(test_rejects_nonzero_reserved),
-          cmocka_unit_test(test_tcb_layout_detection))
+          cmocka_unit_test(test_milan_report_round_trip), cmocka_unit_test(test_milan_signature),
+          cmocka_unit_test(test_milan_tcb_decoding), cmocka_unit_test(test_tcb_layouts),
+          cmocka_unit_test(test_versions_round_trip), cmocka_unit_test(test_fields_a_version_cannot_carry),
+          cmocka_unit_test(test_rejects_wrong_sizes), cmocka_unit_test(test_rejects_bad_versions),
+          cmocka_unit_test(test_rejects_nonzero_reserved), cmocka_unit_test(test_tcb_layout_detection))
