@@ -10,7 +10,7 @@ namespace bp {
 
 namespace {
 
-constexpr size_t kReadChunk = 16 * 1024;
+constexpr size_t kReadChunk = size_t{16} * 1024;
 
 // A connection-level failure keeps its errno; anything without one is EIO.
 Error as_connection_error(Error e) {

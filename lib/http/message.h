@@ -41,8 +41,8 @@ struct HttpResponse {
 struct HttpLimits {
   size_t max_line = 8192;  // status line, header line, chunk-size line
   size_t max_headers = 100;
-  size_t max_header_bytes = 64 * 1024;  // all header lines together, trailers included
-  size_t max_body = 1024 * 1024;
+  size_t max_header_bytes = size_t{64} * 1024;  // all header lines together, trailers included
+  size_t max_body = size_t{1024} * 1024;
 };
 
 }  // namespace bp

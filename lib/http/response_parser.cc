@@ -49,7 +49,7 @@ bool has_token(std::string_view value, std::string_view token) {
 
 }  // namespace
 
-Error HttpResponseParser::fail(std::string message) {
+Error HttpResponseParser::fail(const std::string &message) {
   state_ = State::failed;
   return Error("HTTP response: " + message);
 }

@@ -56,7 +56,7 @@ class HttpResponseParser {
   Status on_field_line(std::string_view line, bool trailer);
   Status on_headers_complete();
   Status on_chunk_size_line(std::string_view line);
-  Error fail(std::string message);
+  Error fail(const std::string &message);
 
   HttpLimits limits_;
   State state_ = State::status_line;

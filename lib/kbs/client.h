@@ -31,7 +31,7 @@ struct KbsClientConfig {
   uint64_t attempt_timeout_ms = 15000;  // one connection attempt or request
   uint64_t initial_backoff_ms = 250;
   uint64_t max_backoff_ms = 4000;
-  HttpLimits limits = {8192, 100, 64 * 1024, 4 * 1024 * 1024};
+  HttpLimits limits = {8192, 100, size_t{64} * 1024, size_t{4} * 1024 * 1024};
 };
 
 struct KbsStats {

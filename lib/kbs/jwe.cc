@@ -89,7 +89,7 @@ Result<EcPublicKey> parse_epk(const Header &header, EcCurve curve) {
 
 Result<SecretBytes> concat_kdf_sha256(ByteView shared_secret, std::string_view algorithm_id, ByteView apu,
                                       ByteView apv, size_t key_bits) {
-  if (key_bits == 0 || key_bits % 8 != 0 || key_bits > 256 * 8) {
+  if (key_bits == 0 || key_bits % 8 != 0 || key_bits > size_t{256} * 8) {
     return Error(format("Concat KDF: unsupported key length %zu bits", key_bits));
   }
   size_t size = key_bits / 8;

@@ -14,9 +14,9 @@ namespace bp::kbs {
 namespace {
 
 constexpr size_t kMaxNonce = 1024;
-constexpr size_t kMaxToken = 64 * 1024;
+constexpr size_t kMaxToken = size_t{64} * 1024;
 constexpr size_t kMaxErrorText = 300;
-constexpr size_t kMaxErrorBody = 64 * 1024;
+constexpr size_t kMaxErrorBody = size_t{64} * 1024;
 constexpr const char *kErrorTypePrefix = "https://github.com/confidential-containers/kbs/errors/";
 
 bool valid_segment(std::string_view s) {

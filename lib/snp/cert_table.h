@@ -20,7 +20,7 @@ namespace bp::snp {
 
 constexpr size_t kCertTableEntrySize = 24;
 constexpr size_t kCertTableMaxEntries = 32;
-constexpr size_t kCertTableMaxSize = 64 * 1024;
+constexpr size_t kCertTableMaxSize = size_t{64} * 1024;
 
 struct Guid {
   std::array<uint8_t, 16> bytes{};

@@ -11,7 +11,7 @@
 
 namespace bp::snp {
 
-constexpr size_t kTsmOutblobMax = 32 * 1024;
+constexpr size_t kTsmOutblobMax = size_t{32} * 1024;
 
 struct TsmBlobs {
   Bytes outblob;

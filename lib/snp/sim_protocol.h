@@ -45,7 +45,7 @@ constexpr uint32_t kSimMagic = 0x4d495342;
 constexpr uint32_t kSimVersion = 1;
 constexpr size_t kSimRequestSize = 80;
 constexpr size_t kSimResponseHeaderSize = 24;
-constexpr size_t kSimMaxCertsLen = 64 * 1024;
+constexpr size_t kSimMaxCertsLen = size_t{64} * 1024;
 
 struct SimRequest {
   uint32_t request_id = 0;

@@ -90,7 +90,7 @@ struct GoodBroker {
       bp::Json key = ASSERT_OK(runtime.object("tee-pubkey"));
       jwk = ASSERT_OK(bp::json_compact(key));
       bp::Json tee_evidence = ASSERT_OK(body.object("tee-evidence"));
-      if (ASSERT_OK(tee_evidence.get_string("additional_evidence")) != "") problem = "additional_evidence";
+      if (!ASSERT_OK(tee_evidence.get_string("additional_evidence")).empty()) problem = "additional_evidence";
       bp::snp::SnpEvidence evidence =
           ASSERT_OK(bp::snp::parse_snp_evidence_json(ASSERT_OK(tee_evidence.object("primary_evidence"))));
       bp::kbs::ReportData expected = ASSERT_OK(bp::kbs::report_data_for(nonce, key));

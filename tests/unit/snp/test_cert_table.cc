@@ -143,10 +143,10 @@ void test_limits(void **) {
   }
   w.zeros(24 + 33);
   ASSERT_ERROR_CONTAINS(bp::snp::parse_cert_table(w.data()), "more than 32 entries");
-  ASSERT_ERROR_CONTAINS(bp::snp::parse_cert_table(bp::Bytes(64 * 1024 + 1, 0)),
+  ASSERT_ERROR_CONTAINS(bp::snp::parse_cert_table(bp::Bytes(size_t{64} * 1024 + 1, 0)),
                         "more than the limit of 65536");
   CertTable big;
-  big.entries.push_back({bp::snp::cert_kind_guid(CertKind::vcek), filled(64 * 1024, 1)});
+  big.entries.push_back({bp::snp::cert_kind_guid(CertKind::vcek), filled(size_t{64} * 1024, 1)});
   ASSERT_ERROR_CONTAINS(bp::snp::build_cert_table(big), "limit of 65536 bytes");
   CertTable dup = sample_table();
   dup.entries.push_back(sample_table().entries[0]);

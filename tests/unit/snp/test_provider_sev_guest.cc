@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "lib/core/byte_order.h"
@@ -84,6 +86,12 @@ void test_error_description(void **) {
   assert_string_equal(bp::snp::firmware_status_name(0x1d), "AEAD_OFLOW");
 }
 
+// The driver reads user-space addresses out of the request structs.
+uint8_t *user_pointer(uint64_t address) {
+  // NOLINTNEXTLINE(performance-no-int-to-ptr)
+  return reinterpret_cast<uint8_t *>(static_cast<uintptr_t>(address));
+}
+
 // Plays the sev-guest driver and a host on the caller's buffers.
 struct FakeKernel : bp::snp::GuestDevice {
   bp::Bytes host_certs;          // what the host attaches (empty: none)
@@ -99,8 +107,8 @@ struct FakeKernel : bp::snp::GuestDevice {
     calls.push_back(request);
     uint8_t *arg = static_cast<uint8_t *>(argument);
     if (arg[0] == 0) return EINVAL;
-    auto *req = reinterpret_cast<uint8_t *>(static_cast<uintptr_t>(bp::load_le64(arg + 8)));
-    auto *resp = reinterpret_cast<uint8_t *>(static_cast<uintptr_t>(bp::load_le64(arg + 16)));
+    uint8_t *req = user_pointer(bp::load_le64(arg + 8));
+    uint8_t *resp = user_pointer(bp::load_le64(arg + 16));
     if (request == bp::snp::kSnpGetExtReport) {
       if (ext_errno != 0) {
         bp::store_le64(arg + 24, ext_exitinfo2);
@@ -121,7 +129,7 @@ struct FakeKernel : bp::snp::GuestDevice {
         return EIO;
       }
       if (certs_address != 0) {
-        auto *certs = reinterpret_cast<uint8_t *>(static_cast<uintptr_t>(certs_address));
+        uint8_t *certs = user_pointer(certs_address);
         memset(certs, 0, certs_len);
         memcpy(certs, host_certs.data(), host_certs.size());
       }
@@ -135,25 +143,33 @@ struct FakeKernel : bp::snp::GuestDevice {
   }
 };
 
-struct Fixture {
-  FakeKernel *kernel;
-  bp::snp::SevGuestProvider provider;
+// The provider owns its device; this one forwards to a FakeKernel the test
+// keeps, so the test can set up the host and look at the calls.
+struct Forwarder : bp::snp::GuestDevice {
+  explicit Forwarder(FakeKernel &kernel) : kernel_(kernel) {}
+  int ioctl(unsigned long request, void *argument) override { return kernel_.ioctl(request, argument); }
+  FakeKernel &kernel_;
 };
 
-Fixture make_provider() {
-  auto kernel = std::make_unique<FakeKernel>();
-  FakeKernel *raw = kernel.get();
-  return Fixture{raw, bp::snp::SevGuestProvider(std::move(kernel))};
+struct Fixture {
+  FakeKernel kernel;
+  std::optional<bp::snp::SevGuestProvider> provider;
+};
+
+std::unique_ptr<Fixture> make_provider() {
+  auto f = std::make_unique<Fixture>();
+  f->provider.emplace(std::make_unique<Forwarder>(f->kernel));
+  return f;
 }
 
 void test_extended_report_with_certificates(void **) {
-  Fixture f = make_provider();
-  f.kernel->host_certs = fake_cert_table();
+  auto f = make_provider();
+  f->kernel.host_certs = fake_cert_table();
   bp::Bytes data = report_data_pattern(5);
-  bp::snp::Evidence e = ASSERT_OK(f.provider.get_report(data, 0));
-  assert_int_equal(f.kernel->calls.size(), 2);
-  assert_int_equal(f.kernel->certs_lens[0], 0);     // first call: no buffer
-  assert_int_equal(f.kernel->certs_lens[1], 4096);  // second: the size the kernel asked for
+  bp::snp::Evidence e = ASSERT_OK(f->provider->get_report(data, 0));
+  assert_int_equal(f->kernel.calls.size(), 2);
+  assert_int_equal(f->kernel.certs_lens[0], 0);     // first call: no buffer
+  assert_int_equal(f->kernel.certs_lens[1], 4096);  // second: the size the kernel asked for
   assert_int_equal(e.report_bytes.size(), 1184);
   assert_memory_equal(e.report.report_data.data(), data.data(), 64);
   assert_int_equal(e.certs.entries.size(), 2);
@@ -162,71 +178,71 @@ void test_extended_report_with_certificates(void **) {
 }
 
 void test_extended_report_without_certificates(void **) {
-  Fixture f = make_provider();
-  bp::snp::Evidence e = ASSERT_OK(f.provider.get_report(report_data_pattern(6), 1));
-  assert_int_equal(f.kernel->calls.size(), 1);
+  auto f = make_provider();
+  bp::snp::Evidence e = ASSERT_OK(f->provider->get_report(report_data_pattern(6), 1));
+  assert_int_equal(f->kernel.calls.size(), 1);
   assert_true(e.certs.empty());
   assert_true(e.cert_table_bytes.empty());
   assert_int_equal(e.report.vmpl, 1);
 }
 
 void test_certificate_table_grows_between_calls(void **) {
-  Fixture f = make_provider();
-  f.kernel->host_certs = fake_cert_table();
-  f.kernel->grow_certs_once = 5000;  // now two pages
-  bp::snp::Evidence e = ASSERT_OK(f.provider.get_report(report_data_pattern(7), 0));
-  assert_int_equal(f.kernel->calls.size(), 3);
-  assert_int_equal(f.kernel->certs_lens[2], 8192);
+  auto f = make_provider();
+  f->kernel.host_certs = fake_cert_table();
+  f->kernel.grow_certs_once = 5000;  // now two pages
+  bp::snp::Evidence e = ASSERT_OK(f->provider->get_report(report_data_pattern(7), 0));
+  assert_int_equal(f->kernel.calls.size(), 3);
+  assert_int_equal(f->kernel.certs_lens[2], 8192);
   assert_int_equal(e.certs.entries.size(), 2);
 }
 
 void test_bad_certificate_sizes(void **) {
-  Fixture f = make_provider();
-  f.kernel->host_certs = fake_cert_table();
-  f.kernel->claimed_needed = 5 * 4096;
-  ASSERT_ERROR_CONTAINS(f.provider.get_report(report_data_pattern(7), 0),
+  auto f = make_provider();
+  f->kernel.host_certs = fake_cert_table();
+  f->kernel.claimed_needed = 5 * 4096;
+  ASSERT_ERROR_CONTAINS(f->provider->get_report(report_data_pattern(7), 0),
                         "needs 20480 bytes (expected whole pages, at most 16384)");
-  f.kernel->claimed_needed = 100;
-  ASSERT_ERROR_CONTAINS(f.provider.get_report(report_data_pattern(7), 0), "needs 100 bytes");
+  f->kernel.claimed_needed = 100;
+  ASSERT_ERROR_CONTAINS(f->provider->get_report(report_data_pattern(7), 0), "needs 100 bytes");
   // A table that does not parse is an error with the reason.
-  Fixture g = make_provider();
-  g.kernel->host_certs = fake_cert_table();
-  g.kernel->host_certs[16] = 0;  // first entry's offset now points into the table
-  ASSERT_ERROR_CONTAINS(g.provider.get_report(report_data_pattern(7), 0),
+  auto g = make_provider();
+  g->kernel.host_certs = fake_cert_table();
+  g->kernel.host_certs[16] = 0;  // first entry's offset now points into the table
+  ASSERT_ERROR_CONTAINS(g->provider->get_report(report_data_pattern(7), 0),
                         "sev-guest: certificate table entry 0");
 }
 
 void test_firmware_errors(void **) {
-  Fixture f = make_provider();
-  f.kernel->firmware_status = 0x16;
-  ASSERT_ERROR_CONTAINS(f.provider.get_report(report_data_pattern(8), 0),
+  auto f = make_provider();
+  f->kernel.firmware_status = 0x16;
+  ASSERT_ERROR_CONTAINS(f->provider->get_report(report_data_pattern(8), 0),
                         "firmware status 0x16 (INVALID_PARAM)");
-  Fixture g = make_provider();
-  g.kernel->ext_errno = EIO;
-  g.kernel->ext_exitinfo2 = 0x7;
-  ASSERT_ERROR_CONTAINS(g.provider.get_report(report_data_pattern(8), 0),
+  auto g = make_provider();
+  g->kernel.ext_errno = EIO;
+  g->kernel.ext_exitinfo2 = 0x7;
+  ASSERT_ERROR_CONTAINS(g->provider->get_report(report_data_pattern(8), 0),
                         "SNP_GET_EXT_REPORT: Input/output error (firmware error 0x7 POLICY_FAILURE");
-  assert_int_equal(g.kernel->calls.size(), 1);  // a firmware refusal is final
-  Fixture h = make_provider();
-  h.kernel->ext_errno = EIO;
-  h.kernel->ext_exitinfo2 = uint64_t{2} << 32;
-  ASSERT_ERROR_CONTAINS(h.provider.get_report(report_data_pattern(8), 0), "VMM error 0x2 BUSY");
+  assert_int_equal(g->kernel.calls.size(), 1);  // a firmware refusal is final
+  auto h = make_provider();
+  h->kernel.ext_errno = EIO;
+  h->kernel.ext_exitinfo2 = uint64_t{2} << 32;
+  ASSERT_ERROR_CONTAINS(h->provider->get_report(report_data_pattern(8), 0), "VMM error 0x2 BUSY");
 }
 
 void test_falls_back_to_plain_report(void **) {
-  Fixture f = make_provider();
-  f.kernel->ext_errno = ENOTTY;
-  bp::snp::Evidence e = ASSERT_OK(f.provider.get_report(report_data_pattern(9), 0));
-  assert_int_equal(f.kernel->calls.size(), 2);
-  assert_int_equal(f.kernel->calls[1], bp::snp::kSnpGetReport);
+  auto f = make_provider();
+  f->kernel.ext_errno = ENOTTY;
+  bp::snp::Evidence e = ASSERT_OK(f->provider->get_report(report_data_pattern(9), 0));
+  assert_int_equal(f->kernel.calls.size(), 2);
+  assert_int_equal(f->kernel.calls[1], bp::snp::kSnpGetReport);
   assert_true(e.certs.empty());
 }
 
 void test_rejects_bad_requests(void **) {
-  Fixture f = make_provider();
-  ASSERT_ERROR_CONTAINS(f.provider.get_report(bp::Bytes(32, 0), 0), "report_data is 32 bytes");
-  ASSERT_ERROR_CONTAINS(f.provider.get_report(report_data_pattern(1), 4), "VMPL 4 is out of range");
-  assert_int_equal(f.kernel->calls.size(), 0);
+  auto f = make_provider();
+  ASSERT_ERROR_CONTAINS(f->provider->get_report(bp::Bytes(32, 0), 0), "report_data is 32 bytes");
+  ASSERT_ERROR_CONTAINS(f->provider->get_report(report_data_pattern(1), 4), "VMPL 4 is out of range");
+  assert_int_equal(f->kernel.calls.size(), 0);
   ASSERT_ERROR_CONTAINS(bp::snp::SevGuestProvider::open("/nonexistent/sev-guest"), "No such file");
 }
 

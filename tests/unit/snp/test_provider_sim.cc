@@ -44,7 +44,7 @@ bp::Bytes header_bytes(uint32_t magic, uint32_t version, uint32_t id, uint32_t s
                        uint32_t certs_len) {
   bp::Bytes h(24);
   uint32_t fields[] = {magic, version, id, status, report_len, certs_len};
-  for (int i = 0; i < 6; ++i) bp::store_le32(h.data() + 4 * i, fields[i]);
+  for (int i = 0; i < 6; ++i) bp::store_le32(h.data() + size_t{4} * i, fields[i]);
   return h;
 }
 
@@ -98,7 +98,7 @@ void test_find_port(void **) {
 // A fake host on the other end of a socketpair, running `script`.
 class FakeHost {
  public:
-  explicit FakeHost(std::function<void(int)> script) {
+  explicit FakeHost(const std::function<void(int)> &script) {
     int fds[2];
     assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
     guest_ = bp::UniqueFd(fds[0]);

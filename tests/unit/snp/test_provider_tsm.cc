@@ -29,7 +29,7 @@ using namespace bp::snp::testing;
 // does not hang.
 class GenerationServer {
  public:
-  GenerationServer(std::string path, std::vector<unsigned> values)
+  GenerationServer(const std::string &path, const std::vector<unsigned> &values)
       : thread_([path, values] {
           int watch = inotify_init1(IN_CLOEXEC);
           if (watch < 0 || inotify_add_watch(watch, path.c_str(), IN_CLOSE_NOWRITE) < 0) return;
