@@ -96,14 +96,17 @@ Result<SecretBytes> concat_kdf_sha256(ByteView shared_secret, std::string_view a
   SecretBytes out = TRY(SecretBytes::allocate(size));
   for (uint32_t counter = 1, done = 0; done < size; ++counter) {
     Sha256 hash;
+    // Empty fields (apu, apv) add only their length: a null data pointer
+    // never reaches the hash.
+    auto field = [&hash](ByteView v) {
+      append_u32_be(hash, static_cast<uint32_t>(v.size()));
+      if (!v.empty()) hash.update(v);
+    };
     append_u32_be(hash, counter);
     hash.update(shared_secret);
-    append_u32_be(hash, static_cast<uint32_t>(algorithm_id.size()));
-    hash.update(ByteView::of_string(algorithm_id));
-    append_u32_be(hash, static_cast<uint32_t>(apu.size()));
-    hash.update(apu);
-    append_u32_be(hash, static_cast<uint32_t>(apv.size()));
-    hash.update(apv);
+    field(ByteView::of_string(algorithm_id));
+    field(apu);
+    field(apv);
     append_u32_be(hash, static_cast<uint32_t>(key_bits));
     Sha256Digest block = hash.finish();
     size_t n = size - done < block.size() ? size - done : block.size();
