@@ -59,6 +59,7 @@ Sha256::Sha256(Sha256Compress compress) : compress_(compress) {
 }
 
 void Sha256::update(ByteView data) {
+  if (data.empty()) return;  // its pointer may be null: memcpy must not see it
   const uint8_t *p = data.data();
   size_t left = data.size();
   length_ += left;
