@@ -24,6 +24,7 @@ struct StageRecord {
 
 class StageTimeline {
  public:
+  // log must outlive the timeline; changes to it (a new level) apply.
   explicit StageTimeline(const Log &log) : log_(log) {}
 
   // f takes the stage's Log and returns a Result<T> or Status.
@@ -42,7 +43,7 @@ class StageTimeline {
   size_t begin(const char *name, const Log &stage_log);
   void end(size_t index, const Log &stage_log, const Error *error);
 
-  Log log_;
+  const Log &log_;
   std::vector<StageRecord> records_;
 };
 

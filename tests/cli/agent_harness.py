@@ -116,6 +116,15 @@ class Agent:
                     return m
         return None
 
+    def wait_log(self, pattern, timeout=5.0):
+        # The agent logs after it has answered: give the reader thread time.
+        deadline = time.monotonic() + timeout
+        while True:
+            m = self.find_log(pattern)
+            if m or time.monotonic() >= deadline:
+                return m
+            time.sleep(0.02)
+
     def log_text(self):
         with self.lock:
             return "\n".join(self.lines)

@@ -54,7 +54,7 @@ def production_agent():
         check("second resource", code == 200 and body == b"hello, workload\n")
         code, _, body = agent.get("/cdh/resource/buckypaper/disk/root")
         check("boot-only resource refused", code == 403 and b"boot-only" in body and b"DISK KEY" not in body)
-        check("boot-only refusal logged", agent.find_log(r"refused kbs:///buckypaper/disk/root") is not None)
+        check("boot-only refusal logged", agent.wait_log(r"refused kbs:///buckypaper/disk/root") is not None)
         code, _, body = agent.get("/cdh/resource/default/key/2")
         check("resource not fetched at boot", code == 500 and b"not fetched at boot" in body, body)
         for target in ["/cdh/resource/../../../etc/shadow", "/cdh/resource/default/key/..",
@@ -96,7 +96,7 @@ def production_agent():
         check("exec denied in production",
               host.request('{"op":"exec","argv":["/bin/sh","-c","id"]}') ==
               '{"ok":false,"error":"denied by policy: exec"}')
-        check("denial logged", agent.find_log(r"denied exec from tcp 127\.0\.0\.1") is not None)
+        check("denial logged", agent.wait_log(r"denied exec from tcp 127\.0\.0\.1") is not None)
         check("logs denied in production", "denied by policy: logs" in host.request('{"op":"logs"}'))
         check("set-policy refused", "set-policy is never allowed" in host.request('{"op":"set-policy","allow":"all"}'))
         check("malformed JSON", "malformed request" in host.request("{nope"))
@@ -166,9 +166,9 @@ def without_handover():
     agent = Agent(BINARY, "{\"version\":1,\"allow\":[\"set-policy\"]}", resources=None, virtio=False)
     try:
         check("no handover: the workload API refuses to start",
-              agent.api_port is None and agent.find_log(r"workload API not started: no boot resources") is not None,
+              agent.api_port is None and agent.wait_log(r"workload API not started: no boot resources") is not None,
               agent.log_text())
-        check("invalid policy reported", agent.find_log(r"no valid policy, every request is denied") is not None)
+        check("invalid policy reported", agent.wait_log(r"no valid policy, every request is denied") is not None)
         host = agent.host_tcp()
         check("invalid policy denies everything", "denied by policy: status" in host.request('{"op":"status"}'))
         host.close()
