@@ -89,14 +89,14 @@ std::unique_ptr<Fixture> set_up() {
 
 void test_version(void **) {
   auto fixture = set_up();
-  if (!fixture) skip();
+  if (!fixture) SKIP_TEST();
   bp::DmVersion version = ASSERT_OK(fixture->control.version());
   assert_int_equal(version.major, 4);
 }
 
 void test_crypt_roundtrip_and_key_hygiene(void **) {
   auto fixture = set_up();
-  if (!fixture) skip();
+  if (!fixture) SKIP_TEST();
   std::string name = bp::format("bp-test-crypt-%d", getpid());
   bp::SecretBytes key = ASSERT_OK(bp::SecretBytes::copy_of(unhex(kKeyHex)));
   bp::LogonKey logon = ASSERT_OK(bp::LogonKey::add("bp-test:" + name, key));
@@ -156,7 +156,7 @@ void test_crypt_roundtrip_and_key_hygiene(void **) {
 
 void test_half_built_device_is_removed(void **) {
   auto fixture = set_up();
-  if (!fixture) skip();
+  if (!fixture) SKIP_TEST();
   std::string name = bp::format("bp-test-broken-%d", getpid());
   bp::CryptTableSpec crypt;
   crypt.length_sectors = 8;

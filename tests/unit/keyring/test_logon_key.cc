@@ -26,7 +26,7 @@ bool keyring_available() {
 std::string unique_description(const char *name) { return bp::format("bp-test:%s-%d", name, getpid()); }
 
 void test_add_find_remove(void **) {
-  if (!keyring_available()) skip();
+  if (!keyring_available()) SKIP_TEST();
   bp::SecretBytes payload = ASSERT_OK(bp::SecretBytes::copy_of(unhex("000102030405060708090a0b0c0d0e0f")));
   std::string description = unique_description("key");
   ASSERT_ERROR_CONTAINS(bp::find_logon_key(description), "keyctl search");
@@ -49,7 +49,7 @@ void test_add_find_remove(void **) {
 }
 
 void test_destructor_removes(void **) {
-  if (!keyring_available()) skip();
+  if (!keyring_available()) SKIP_TEST();
   bp::SecretBytes payload = ASSERT_OK(bp::SecretBytes::copy_of(unhex("ff")));
   std::string description = unique_description("scoped");
   {
