@@ -16,8 +16,8 @@ namespace bp {
 namespace {
 
 // Room for a handful of table lines; grown on DM_BUFFER_FULL_FLAG.
-constexpr size_t kInitialBuffer = 16 * 1024;
-constexpr size_t kMaxBuffer = 16 * 1024 * 1024;
+constexpr size_t kInitialBuffer = size_t{16} * 1024;
+constexpr size_t kMaxBuffer = size_t{16} * 1024 * 1024;
 
 }  // namespace
 

@@ -15,7 +15,7 @@ Status remove_with_retry(const DmControl &control, const std::string &name) {
   for (int attempt = 0;; ++attempt) {
     Status status = control.remove(name);
     if (status.ok() || status.error().errno_value() != EBUSY || attempt >= 20) return status;
-    struct timespec pause = {0, 50 * 1000 * 1000};
+    struct timespec pause = {0, 50L * 1000 * 1000};
     nanosleep(&pause, nullptr);
   }
 }

@@ -15,8 +15,8 @@
 namespace bp {
 
 constexpr size_t kLuks2BinaryHeaderSize = 4096;
-constexpr uint64_t kLuks2MinHeaderSize = 16 * 1024;
-constexpr uint64_t kLuks2MaxHeaderSize = 4 * 1024 * 1024;
+constexpr uint64_t kLuks2MinHeaderSize = uint64_t{16} * 1024;
+constexpr uint64_t kLuks2MaxHeaderSize = uint64_t{4} * 1024 * 1024;
 
 enum class Luks2Copy { primary, secondary };
 

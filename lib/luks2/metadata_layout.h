@@ -13,9 +13,9 @@
 
 namespace bp {
 
-constexpr uint64_t kLuks2DefaultHeaderSize = 16 * 1024;
-constexpr uint64_t kLuks2DefaultDataOffset = 16 * 1024 * 1024;
-constexpr uint64_t kLuks2MaxKeyslotsSize = 128 * 1024 * 1024;
+constexpr uint64_t kLuks2DefaultHeaderSize = uint64_t{16} * 1024;
+constexpr uint64_t kLuks2DefaultDataOffset = uint64_t{16} * 1024 * 1024;
+constexpr uint64_t kLuks2MaxKeyslotsSize = uint64_t{128} * 1024 * 1024;
 constexpr uint32_t kLuks2MaxIterations = 100000000;
 
 // Appends every problem found (none: the layout is consistent):
