@@ -41,12 +41,6 @@ Result<Luks2HeaderCopy> read_copy(int fd, uint64_t device_size, uint64_t offset)
 
 }  // namespace
 
-const std::vector<uint64_t> &luks2_secondary_offsets() {
-  static const std::vector<uint64_t> offsets = {0x4000,  0x8000,   0x10000,  0x20000, 0x40000,
-                                                0x80000, 0x100000, 0x200000, 0x400000};
-  return offsets;
-}
-
 Result<Luks2HeaderRead> read_luks2_headers(int fd) {
   uint64_t device_size = TRY(file_size(fd));
   Bytes first =
@@ -56,7 +50,7 @@ Result<Luks2HeaderRead> read_luks2_headers(int fd) {
 
   if (is_all_zero(first)) {
     // No primary: blank, or our format interrupted before its commit.
-    for (uint64_t offset : luks2_secondary_offsets()) {
+    for (uint64_t offset : kLuks2SecondaryOffsets) {
       if (offset + kLuks2BinaryHeaderSize > device_size) break;
       Bytes block = TRY(read_at(fd, device_size, offset, kLuks2BinaryHeaderSize));
       if (memcmp(block.data(), kSecondaryMagic, sizeof kSecondaryMagic) != 0) continue;
@@ -83,7 +77,7 @@ Result<Luks2HeaderRead> read_luks2_headers(int fd) {
     secondary = read_copy(fd, device_size, primary.value().header.hdr_size);
     if (!secondary.ok()) secondary = secondary.release_error().with_context("secondary header");
   } else {
-    for (uint64_t offset : luks2_secondary_offsets()) {
+    for (uint64_t offset : kLuks2SecondaryOffsets) {
       if (offset + kLuks2BinaryHeaderSize > device_size) break;
       Bytes block = TRY(read_at(fd, device_size, offset, kLuks2BinaryHeaderSize));
       if (memcmp(block.data(), kSecondaryMagic, sizeof kSecondaryMagic) != 0) continue;

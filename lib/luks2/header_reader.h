@@ -42,7 +42,8 @@ struct Luks2HeaderRead {
 };
 
 // The offsets cryptsetup scans for a secondary header (LUKS2_HDR2_OFFSETS).
-const std::vector<uint64_t> &luks2_secondary_offsets();
+constexpr uint64_t kLuks2SecondaryOffsets[] = {0x4000,  0x8000,   0x10000,  0x20000, 0x40000,
+                                               0x80000, 0x100000, 0x200000, 0x400000};
 
 Result<Luks2HeaderRead> read_luks2_headers(int fd);
 
