@@ -24,7 +24,7 @@ namespace bp {
 
 namespace {
 
-constexpr size_t kMaxKeyFile = 64 * 1024;
+constexpr size_t kMaxKeyFile = size_t{64} * 1024;
 constexpr size_t kChunk = size_t{1} << 20;  // a multiple of every sector size
 
 struct Unlocked {
@@ -75,13 +75,13 @@ Result<SecretBytes> read_key_file(const std::string &path) {
 int luks2_dump(const std::string &device, FILE *out, FILE *err) {
   Result<UniqueFd> fd = open_file(device, O_RDONLY);
   if (!fd.ok()) {
-    fprintf(err, "bp-disk: %s\n", fd.error().message().c_str());
+    (void)fprintf(err, "bp-disk: %s\n", fd.error().message().c_str());
     return 1;
   }
   Luks2VolumeCheck check = check_luks2_volume(fd.value().get());
   if (!check.volume) {
-    fprintf(err, "bp-disk: %s is refused:\n", device.c_str());
-    for (const std::string &problem : check.problems) fprintf(err, "  %s\n", problem.c_str());
+    (void)fprintf(err, "bp-disk: %s is refused:\n", device.c_str());
+    for (const std::string &problem : check.problems) (void)fprintf(err, "  %s\n", problem.c_str());
     return 1;
   }
   const Luks2Volume &v = *check.volume;
@@ -104,10 +104,10 @@ int luks2_dump(const std::string &device, FILE *out, FILE *err) {
   Result<Json> built = dump.build();
   Result<std::string> text = built.ok() ? json_compact(built.value()) : Result<std::string>(built.error());
   if (!metadata.ok() || !text.ok()) {
-    fprintf(err, "bp-disk: %s\n", (!metadata.ok() ? metadata.error() : text.error()).message().c_str());
+    (void)fprintf(err, "bp-disk: %s\n", (!metadata.ok() ? metadata.error() : text.error()).message().c_str());
     return 1;
   }
-  fprintf(out, "%s\n", text.value().c_str());
+  (void)fprintf(out, "%s\n", text.value().c_str());
   return 0;
 }
 

@@ -22,12 +22,13 @@ namespace bp {
 namespace {
 
 int usage() {
-  fprintf(stderr,
-          "usage: bp-disk luks2 dump DEV\n"
-          "       bp-disk luks2 format DEV --key-file F [--integrity] [--sector-size 512|4096] [--label L]\n"
-          "       bp-disk luks2 volume-key DEV --key-file F\n"
-          "       bp-disk luks2 write DEV --key-file F --input IMAGE\n"
-          "       bp-disk luks2 read DEV --key-file F --output FILE [--length BYTES]\n");
+  (void)fprintf(
+      stderr,
+      "usage: bp-disk luks2 dump DEV\n"
+      "       bp-disk luks2 format DEV --key-file F [--integrity] [--sector-size 512|4096] [--label L]\n"
+      "       bp-disk luks2 volume-key DEV --key-file F\n"
+      "       bp-disk luks2 write DEV --key-file F --input IMAGE\n"
+      "       bp-disk luks2 read DEV --key-file F --output FILE [--length BYTES]\n");
   return 2;
 }
 
@@ -82,7 +83,7 @@ Result<Args> parse(int argc, char **argv) {
 }
 
 int fail(const Error &error) {
-  fprintf(stderr, "bp-disk: %s\n", error.message().c_str());
+  (void)fprintf(stderr, "bp-disk: %s\n", error.message().c_str());
   return 1;
 }
 
@@ -97,26 +98,26 @@ int run(const Args &a) {
     request.label = a.label;
     Result<std::string> uuid = luks2_format(request);
     if (!uuid.ok()) return fail(uuid.error());
-    printf("%s\n", uuid.value().c_str());
+    (void)printf("%s\n", uuid.value().c_str());
     return 0;
   }
   if (a.command == "volume-key") {
     Result<std::string> hex = luks2_volume_key_hex(a.device, a.key_file);
     if (!hex.ok()) return fail(hex.error());
-    printf("%s\n", hex.value().c_str());
+    (void)printf("%s\n", hex.value().c_str());
     return 0;
   }
   if (a.command == "write") {
     Result<uint64_t> written = luks2_write_image(a.device, a.key_file, a.input);
     if (!written.ok()) return fail(written.error());
-    printf("%llu\n", static_cast<unsigned long long>(written.value()));
+    (void)printf("%llu\n", static_cast<unsigned long long>(written.value()));
     return 0;
   }
   if (a.command == "read") {
     Status status = luks2_read_image(a.device, a.key_file, a.output, a.length);
     return status.ok() ? 0 : fail(status.error());
   }
-  fprintf(stderr, "bp-disk: unknown command '%s'\n", a.command.c_str());
+  (void)fprintf(stderr, "bp-disk: unknown command '%s'\n", a.command.c_str());
   return usage();
 }
 
@@ -126,7 +127,7 @@ int run(const Args &a) {
 int main(int argc, char **argv) {
   bp::Result<bp::Args> args = bp::parse(argc, argv);
   if (!args.ok()) {
-    fprintf(stderr, "bp-disk: %s\n", args.error().message().c_str());
+    (void)fprintf(stderr, "bp-disk: %s\n", args.error().message().c_str());
     return bp::usage();
   }
   return bp::run(args.value());

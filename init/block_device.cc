@@ -19,7 +19,11 @@ Result<std::string> find_disk_by_serial(const std::string &serial, const std::st
   while (struct dirent *entry = readdir(dir)) {
     std::string name = entry->d_name;
     if (name == "." || name == "..") continue;
-    Result<std::string> text = read_text_file(sys_block + "/" + name + "/serial", 256);
+    std::string serial_path = sys_block;
+    serial_path += "/";
+    serial_path += name;
+    serial_path += "/serial";
+    Result<std::string> text = read_text_file(serial_path, 256);
     if (!text.ok()) continue;  // not every block device has a serial
     std::string value = text.release_value();
     while (!value.empty() && (value.back() == '\n' || value.back() == ' ')) value.pop_back();

@@ -11,6 +11,7 @@ namespace bp {
 Status run_program(const std::vector<std::string> &argv) {
   if (argv.empty()) return Error("run_program: no program");
   std::vector<char *> args;
+  args.reserve(argv.size() + 1);
   for (const std::string &arg : argv) args.push_back(const_cast<char *>(arg.c_str()));
   args.push_back(nullptr);
   char *const env[] = {nullptr};

@@ -23,7 +23,7 @@
 
 namespace {
 
-constexpr size_t kDiskSize = 8 * 1024 * 1024;
+constexpr size_t kDiskSize = size_t{8} * 1024 * 1024;
 const char *kKeyHex =
     "2b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfe"
     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
@@ -72,8 +72,9 @@ struct Fixture {
 std::unique_ptr<Fixture> set_up() {
   auto control = bp::DmControl::open();
   if (!control.ok()) {
-    fprintf(stderr, "SKIP: no device-mapper here (%s); dm-crypt activation is covered by the QEMU tests\n",
-            control.error().message().c_str());
+    (void)fprintf(stderr,
+                  "SKIP: no device-mapper here (%s); dm-crypt activation is covered by the QEMU tests\n",
+                  control.error().message().c_str());
     return nullptr;
   }
   bp::TempDir dir = ASSERT_OK(bp::TempDir::create("bp-dm-test"));
@@ -81,7 +82,7 @@ std::unique_ptr<Fixture> set_up() {
   ASSERT_OK(bp::write_file_atomic(file, bp::Bytes(kDiskSize, 0)));
   auto loop = LoopDevice::attach(file);
   if (!loop.ok()) {
-    fprintf(stderr, "SKIP: no loop device (%s)\n", loop.error().message().c_str());
+    (void)fprintf(stderr, "SKIP: no loop device (%s)\n", loop.error().message().c_str());
     return nullptr;
   }
   return std::unique_ptr<Fixture>(new Fixture{std::move(dir), control.release_value(), loop.release_value()});
@@ -117,7 +118,7 @@ void test_crypt_roundtrip_and_key_hygiene(void **) {
   // dm-crypt holds its own copy: the keyring key can go right away.
   ASSERT_OK(logon.remove());
 
-  bp::Bytes plain(64 * 1024);
+  bp::Bytes plain(size_t{64} * 1024);
   for (size_t i = 0; i < plain.size(); ++i) plain[i] = static_cast<uint8_t>(i * 7 + 3);
   {
     bp::UniqueFd fd = ASSERT_OK(bp::open_file(device.node_path(), O_RDWR));

@@ -20,7 +20,7 @@
 
 namespace {
 
-constexpr uint64_t kDeviceSize = 32 * 1024 * 1024;
+constexpr uint64_t kDeviceSize = size_t{32} * 1024 * 1024;
 const bp::ByteView kKey = bp::ByteView::of_string("data disk key");
 
 bp::UniqueFd device(const bp::TempDir &dir, const char *name) {

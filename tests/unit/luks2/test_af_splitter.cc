@@ -13,7 +13,7 @@ void test_merge_known_answers(void **) {
   ASSERT_BYTES_EQUAL(key.view(),
                      "512bb18e314d508ff96bf0476fe763960d7fee88a203f1a8f60786529f022801fa236647e64a8536");
   // The LUKS2 shape: 64-byte key, 4000 stripes.
-  material.resize(64 * 4000);
+  material.resize(size_t{64} * 4000);
   for (size_t i = 0; i < material.size(); ++i) material[i] = static_cast<uint8_t>(i * 13 + 7);
   key = ASSERT_OK(bp::af_merge(material, 64, 4000));
   ASSERT_BYTES_EQUAL(key.view(),
@@ -23,7 +23,7 @@ void test_merge_known_answers(void **) {
 
 void test_split_merge_roundtrip(void **) {
   bp::Bytes key = unhex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
-  bp::Bytes random(31 * 32);
+  bp::Bytes random(size_t{31} * 32);
   for (size_t i = 0; i < random.size(); ++i) random[i] = static_cast<uint8_t>(i * 31 + 1);
   bp::SecretBytes material = ASSERT_OK(bp::af_split(key, 32, random));
   assert_int_equal(material.size(), 32 * 32);

@@ -14,7 +14,7 @@
 
 namespace {
 
-constexpr uint64_t kDeviceSize = 32 * 1024 * 1024;
+constexpr uint64_t kDeviceSize = size_t{32} * 1024 * 1024;
 
 bp::UniqueFd blank_device(const bp::TempDir &dir) {
   std::string path = dir.file("disk");
@@ -96,7 +96,7 @@ void test_crash_points(void **) {
 
 void test_device_too_small(void **) {
   bp::Random random = ASSERT_OK(bp::Random::create());
-  ASSERT_ERROR_CONTAINS(bp::Luks2NewVolume::prepare({}, 16 * 1024 * 1024, kKey, random), "too small");
+  ASSERT_ERROR_CONTAINS(bp::Luks2NewVolume::prepare({}, size_t{16} * 1024 * 1024, kKey, random), "too small");
   ASSERT_ERROR_CONTAINS(bp::Luks2NewVolume::prepare({}, kDeviceSize, bp::ByteView(), random), "key is empty");
 }
 
@@ -122,7 +122,7 @@ void test_data_cipher_matches_independent_xts(void **) {
   segment.sector_size = 512;
   bp::Luks2DataCipher small = ASSERT_OK(bp::Luks2DataCipher::create(segment, key));
   data = plain;
-  ASSERT_OK(small.encrypt(512 * 5, data.data(), data.size()));
+  ASSERT_OK(small.encrypt(size_t{512} * 5, data.data(), data.size()));
   ASSERT_BYTES_EQUAL(bp::view(bp::sha256(data)),
                      "57218a49688ff05a5a5970be3ba1ffcd1a5593c2ffdefcfcbff8981303f1dffe");
 

@@ -17,7 +17,8 @@ Opened open_fixture(const bp::Bytes &image) {
   bp::TempDir dir = ASSERT_OK(bp::TempDir::create());
   bp::UniqueFd fd = luks2_test::image_fd(dir, image);
   bp::Luks2HeaderRead read = ASSERT_OK(bp::read_luks2_headers(fd.get()));
-  bp::Luks2Metadata m = ASSERT_OK(bp::parse_luks2_metadata(read.header.json, 16384, 20 * 1024 * 1024));
+  bp::Luks2Metadata m =
+      ASSERT_OK(bp::parse_luks2_metadata(read.header.json, 16384, size_t{20} * 1024 * 1024));
   return Opened{std::move(dir), std::move(fd), std::move(m)};
 }
 

@@ -4,7 +4,7 @@
 
 namespace {
 
-constexpr uint64_t kDevice = 64 * 1024 * 1024;
+constexpr uint64_t kDevice = size_t{64} * 1024 * 1024;
 
 bp::Luks2Metadata planned() {
   bp::Luks2Metadata m = ASSERT_OK(bp::plan_luks2_layout(bp::Luks2FormatOptions{}, kDevice));
@@ -49,7 +49,8 @@ void test_plan_is_cryptsetup_default(void **) {
   assert_int_equal(mi.keyslots[0].key_size, 96);
   assert_int_equal(mi.keyslots[0].area_size, 385024);
 
-  ASSERT_ERROR_CONTAINS(bp::plan_luks2_layout(bp::Luks2FormatOptions{}, 16 * 1024 * 1024), "too small");
+  ASSERT_ERROR_CONTAINS(bp::plan_luks2_layout(bp::Luks2FormatOptions{}, size_t{16} * 1024 * 1024),
+                        "too small");
   bp::Luks2FormatOptions bad;
   bad.sector_size = 1024;
   ASSERT_ERROR_CONTAINS(bp::plan_luks2_layout(bad, kDevice), "expected 512 or 4096");

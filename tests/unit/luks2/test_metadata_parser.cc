@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr uint64_t kDeviceSize = 20 * 1024 * 1024;  // the fixture volume's size
+constexpr uint64_t kDeviceSize = size_t{20} * 1024 * 1024;  // the fixture volume's size
 
 std::string fixture_json() {
   bp::Bytes image = luks2_test::fixture();
