@@ -1,5 +1,6 @@
 // Integration test against the running kernel: a dm-crypt device over a loop
-// device with a keyring logon key. Needs root, device-mapper with dm-crypt and
+// device with a keyring logon key; what dm-crypt writes equals our software
+// encryption. Needs root, device-mapper with dm-crypt and
 // loop devices; skips with a message saying which is missing.
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include "lib/dm/dm_control.h"
 #include "lib/dm/dm_device.h"
 #include "lib/keyring/logon_key.h"
+#include "lib/luks2/data_cipher.h"
 #include "tests/unit/test_support.h"
 
 namespace {
@@ -137,6 +139,13 @@ void test_crypt_roundtrip_and_key_hygiene(void **) {
     bp::Bytes raw(plain.size());
     ASSERT_OK(bp::pread_exact(fd.get(), raw.data(), raw.size(), 2048 * 512 + 4096));
     assert_false(raw == plain);
+    // ... exactly what our software encryption (the image pipeline's) makes.
+    bp::Luks2Segment segment;
+    segment.sector_size = 4096;
+    bp::Luks2DataCipher cipher = ASSERT_OK(bp::Luks2DataCipher::create(segment, key.view()));
+    bp::Bytes expected = plain;
+    ASSERT_OK(cipher.encrypt(4096, expected.data(), expected.size()));
+    assert_true(raw == expected);
   }
 
   std::vector<bp::DmTarget> table = ASSERT_OK(fixture->control.table(name));
