@@ -5,6 +5,7 @@
 
 #include "lib/core/file_io.h"
 #include "lib/core/format.h"
+#include "lib/core/uuid.h"
 #include "lib/luks2/keyslot.h"
 #include "lib/luks2/metadata_writer.h"
 
@@ -32,11 +33,9 @@ Status write_copy(int fd, ByteView copy, uint64_t offset, const char *name) {
 }  // namespace
 
 Result<std::string> random_uuid(Random &random) {
-  Bytes b = TRY(random.bytes(16));
-  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
-  return format("%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
-                b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  Uuid bytes{};
+  TRY(random.fill(bytes.data(), bytes.size()));
+  return format_uuid(uuid_v4_from_random(bytes));
 }
 
 Result<Luks2NewVolume> Luks2NewVolume::prepare(const Luks2FormatOptions &options, uint64_t device_size,
