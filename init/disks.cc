@@ -222,4 +222,21 @@ Result<DisksStageResult> run_disks_stage(const InitConfig &config, const SecretB
   return DisksStageResult{std::move(root_disk), std::move(data_disk)};
 }
 
+Status teardown_disks(DisksStageResult &disks, const Log &log) {
+  Status first;
+  auto step = [&](Status status, const char *what) {
+    if (status.ok()) return;
+    log.error("teardown: %s: %s", what, status.error().message().c_str());
+    if (first.ok()) first = status.release_error().with_context(what);
+  };
+  if (disks.data) {
+    step(disks.data->mount.unmount(), "unmounting the data disk");
+    step(disks.data->crypt.remove(), "removing the data dm-crypt device");
+  }
+  step(disks.root.mount.unmount(), "unmounting the root disk");
+  step(disks.root.verity.remove(), "removing the root dm-verity device");
+  step(disks.root.crypt.remove(), "removing the root dm-crypt device");
+  return first;
+}
+
 }  // namespace bp

@@ -96,6 +96,11 @@ Result<DisksStageResult> run_disks_stage(const InitConfig &config, const SecretB
                                          const SecretBytes *data_key, Random &random, const Log &log,
                                          const DisksStageOptions &options = DisksStageOptions());
 
+// Shutdown: unmounts the data and root file systems and removes their dm
+// devices, in that order, logging each failure; what could not be removed
+// now is left to the handles' destructors (lazy unmount, deferred removal).
+Status teardown_disks(DisksStageResult &disks, const Log &log);
+
 // What open_data_disk does with a device, from what check_luks2_volume found.
 enum class DataDiskAction { format, complete_format, open };
 Result<DataDiskAction> plan_data_disk(const Luks2VolumeCheck &check);
