@@ -40,7 +40,7 @@ void test_mutated_metadata(void **) {
       }
       if (json.empty()) json = "{";
     }
-    bp::Luks2MetadataCheck check = bp::check_luks2_metadata(json, 16384, 20 * 1024 * 1024);
+    bp::Luks2MetadataCheck check = bp::check_luks2_metadata(json, 16384, uint64_t{20} << 20);
     assert_true(check.metadata.has_value() == check.problems.empty());
     if (check.metadata) ++accepted;
   }
