@@ -21,6 +21,7 @@
 #include "lib/dm/dm_device.h"
 #include "lib/keyring/logon_key.h"
 #include "lib/luks2/data_cipher.h"
+#include "tests/unit/dm/loop_device.h"
 #include "tests/unit/test_support.h"
 
 namespace {
@@ -29,32 +30,6 @@ constexpr size_t kDiskSize = size_t{8} * 1024 * 1024;
 const char *kKeyHex =
     "2b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfe"
     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
-
-// A loop device over a file, detached on destruction.
-class LoopDevice {
- public:
-  static bp::Result<LoopDevice> attach(const std::string &file) {
-    bp::UniqueFd control = TRY(bp::open_file("/dev/loop-control", O_RDWR));
-    int index = ioctl(control.get(), LOOP_CTL_GET_FREE);
-    if (index < 0) return bp::Error::from_errno("LOOP_CTL_GET_FREE", errno);
-    std::string path = bp::format("/dev/loop%d", index);
-    bp::UniqueFd loop = TRY(bp::open_file(path, O_RDWR));
-    bp::UniqueFd backing = TRY(bp::open_file(file, O_RDWR));
-    if (ioctl(loop.get(), LOOP_SET_FD, backing.get()) != 0)
-      return bp::Error::from_errno("LOOP_SET_FD", errno);
-    return LoopDevice(std::move(loop), path);
-  }
-  LoopDevice(LoopDevice &&) = default;
-  ~LoopDevice() {
-    if (fd_.valid()) ioctl(fd_.get(), LOOP_CLR_FD, 0);
-  }
-  const std::string &path() const { return path_; }
-
- private:
-  LoopDevice(bp::UniqueFd fd, std::string path) : fd_(std::move(fd)), path_(std::move(path)) {}
-  bp::UniqueFd fd_;
-  std::string path_;
-};
 
 bool has_device(const bp::DmControl &control, const std::string &name) {
   std::vector<bp::DmListedDevice> devices = control.list_devices().release_value();
@@ -67,22 +42,17 @@ bool has_device(const bp::DmControl &control, const std::string &name) {
 struct Fixture {
   bp::TempDir dir;
   bp::DmControl control;
-  LoopDevice loop;
+  dm_test::LoopDevice loop;
 };
 
 // Null (with a printed reason) when this machine cannot run the test.
 std::unique_ptr<Fixture> set_up() {
-  auto control = bp::DmControl::open();
-  if (!control.ok()) {
-    (void)fprintf(stderr,
-                  "SKIP: no device-mapper here (%s); dm-crypt activation is covered by the QEMU tests\n",
-                  control.error().message().c_str());
-    return nullptr;
-  }
+  auto control = dm_test::dm_control_or_skip_reason();
+  if (!control.ok()) return nullptr;
   bp::TempDir dir = ASSERT_OK(bp::TempDir::create("bp-dm-test"));
   std::string file = dir.file("disk.img");
   ASSERT_OK(bp::write_file_atomic(file, bp::Bytes(kDiskSize, 0)));
-  auto loop = LoopDevice::attach(file);
+  auto loop = dm_test::LoopDevice::attach(file);
   if (!loop.ok()) {
     (void)fprintf(stderr, "SKIP: no loop device (%s)\n", loop.error().message().c_str());
     return nullptr;
