@@ -164,7 +164,8 @@ Result<DataDisk> open_data_disk(const DmControl &control, const DataDiskSpec &sp
     // so that a committed header always has one.
     DmDevice crypt = TRY(activate_luks2_crypt(control, spec.device, volume.metadata(), size, volume.uuid(),
                                               volume.volume_key(), kDataCrypt, /*read_only=*/false));
-    TRY(run_program({spec.mke2fs, "-t", "ext4", "-q", "-F", "-E", "nodiscard", crypt.node_path()}));
+    TRY(run_program(
+        {spec.mke2fs, "-t", "ext4", "-b", "4096", "-q", "-F", "-E", "nodiscard", crypt.node_path()}));
     TRY(volume.write_headers(fd.get()));
     log.info("data: LUKS2 header committed (uuid %s)", volume.uuid().c_str());
     MountedFs mount = TRY(MountedFs::mount(crypt.node_path(), spec.mount_point, "ext4", MS_NODEV | MS_NOSUID,
