@@ -34,6 +34,12 @@ Result<pid_t> spawn_agent(const AgentCommand &config) {
     sigprocmask(SIG_SETMASK, &none, nullptr);
     setsid();
     if (dup2(devnull.get(), 0) < 0) report.fail(StepError{WorkloadStep::stdio, 0, errno});
+    // dup2 clears FD_CLOEXEC on the copy, so fd 3 survives execv.
+    if (config.inherited_fd == 3) {
+      (void)fcntl(3, F_SETFD, 0);
+    } else if (config.inherited_fd >= 0 && dup2(config.inherited_fd, 3) < 0) {
+      report.fail(StepError{WorkloadStep::stdio, 0, errno});
+    }
     execv(config.path.c_str(), argv.data());
     report.fail(StepError{WorkloadStep::execve, 0, errno});
   }

@@ -15,6 +15,9 @@ namespace bp {
 struct AgentCommand {
   std::string path;               // e.g. /usr/bin/bp-agent in the initramfs
   std::vector<std::string> args;  // after argv[0]
+  // A descriptor the agent gets as fd 3 (the workload secrets, in a sealed
+  // memfd: handed over in memory, never as a file), or -1. Not owned.
+  int inherited_fd = -1;
 };
 
 // Whether the image has the agent (an executable at path).

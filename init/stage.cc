@@ -16,6 +16,7 @@ void StageTimeline::end(size_t index, const Log &stage_log, const Error *error) 
   record.elapsed_ms = monotonic_ms() - record.started_ms;
   if (error) {
     record.state = StageRecord::State::failed;
+    record.error = error->message();
     stage_log.error("failed after %llu ms: %s", static_cast<unsigned long long>(record.elapsed_ms),
                     error->message().c_str());
   } else {

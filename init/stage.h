@@ -20,6 +20,7 @@ struct StageRecord {
   enum class State { running, done, failed } state = State::running;
   uint64_t started_ms = 0;  // monotonic, since boot in the guest
   uint64_t elapsed_ms = 0;
+  std::string error;  // failed: why (error messages never hold secrets)
 };
 
 class StageTimeline {
