@@ -123,7 +123,7 @@ toolchain-test: $(BUILD)/musl/link_probe all
 	tests/toolchain/test-toolchain $(BUILD)/musl/link_probe $(addprefix $(BUILD)/bin/,$(PROGRAMS))
 
 # Command-line tests of the shipped programs (tests/cli/test-*.sh).
-cli-test: all
+cli-test: all $(BENCHES)
 	@status=0; for t in tests/cli/test-*.sh; do BUILD=$(BUILD) $$t || status=1; done; exit $$status
 
 format-check: $(BUILD)/deps.stamp
