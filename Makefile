@@ -3,6 +3,7 @@
 #   make            shipped binaries: static musl executables in build/bin/
 #   make check      every test (unit tests under ASan+UBSan, toolchain checks, ...)
 #   make bench      benchmarks (bench/*.bench): ours against a reference, one table
+#   make kernel     the guest kernel (kernel-config/kernel.mk; kernel-check, kernel-test)
 #   make deps       install the Debian packages the project needs
 #   make format     clang-format every source file;  make lint: format check + clang-tidy
 #   make clean
@@ -113,7 +114,7 @@ $(BUILD)/bench/%: $(BUILD)/musl/bench/%.o $(BUILD)/musl/libbp.a $(TOOLCHAIN_OBJS
 # ---- checks --------------------------------------------------------------
 
 .PHONY: check unit-test toolchain-test cli-test format-check
-check: format-check toolchain-test unit-test cli-test qemu-py-test
+check: format-check toolchain-test unit-test cli-test qemu-py-test kernel-check kernel-test
 	@echo "make check: all tests passed"
 
 unit-test: $(UNIT_TESTS)
@@ -130,6 +131,7 @@ format-check: $(BUILD)/deps.stamp
 	clang-format-14 --dry-run -Werror $(FORMAT_FILES)
 
 include qemu-tests/qemu-tests.mk
+include kernel-config/kernel.mk
 
 # ---- housekeeping --------------------------------------------------------
 
