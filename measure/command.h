@@ -24,5 +24,7 @@ struct Command {
 
 int run_snp_command(const Arguments &args);
 int run_verity_command(const Arguments &args);
+int run_report_command(const Arguments &args);
+int run_reference_values_command(const Arguments &args);
 
 }  // namespace bp::measure

@@ -12,11 +12,15 @@ const bp::measure::Command kCommands[] = {
      bp::measure::run_snp_command},
     {"verity", "dm-verity hash tree: format (write tree, print root hash) and verify",
      bp::measure::run_verity_command},
+    {"report", "SNP attestation report: show its fields, verify its chain, signature and policy",
+     bp::measure::run_report_command},
+    {"reference-values", "the reference values JSON of an image (launch digests, policy, TCB, root hash)",
+     bp::measure::run_reference_values_command},
 };
 
 void print_usage(FILE *out) {
   (void)fputs("usage: bp-measure COMMAND [ARGS...]\n\ncommands:\n", out);
-  for (const bp::measure::Command &c : kCommands) (void)fprintf(out, "  %-8s %s\n", c.name, c.summary);
+  for (const bp::measure::Command &c : kCommands) (void)fprintf(out, "  %-17s %s\n", c.name, c.summary);
   (void)fputs("\n`bp-measure COMMAND --help` describes a command.\n", out);
 }
 

@@ -46,6 +46,12 @@ std::optional<std::string> ParsedOptions::get(std::string_view name) const {
   return it->second;
 }
 
+std::vector<std::string> ParsedOptions::get_all(std::string_view name) const {
+  auto it = lists_.find(std::string(name));
+  if (it == lists_.end()) return {};
+  return it->second;
+}
+
 Result<ParsedOptions> parse_options(const Arguments &args, const std::vector<OptionSpec> &specs) {
   ParsedOptions out;
   bool options_ended = false;
@@ -84,6 +90,19 @@ Result<ParsedOptions> parse_options(const Arguments &args, const std::vector<Opt
         if (!inline_value && i + 1 < args.size() && !starts_with(args[i + 1], "-")) inline_value = args[++i];
         out.values_[std::string(name)] = std::string(inline_value ? *inline_value : "");
         break;
+      case OptionKind::multi_value: {
+        std::vector<std::string> &list = out.lists_[std::string(name)];
+        if (inline_value) {
+          list.emplace_back(*inline_value);
+        } else {
+          size_t first = list.size();
+          while (i + 1 < args.size() && !starts_with(args[i + 1], "-")) list.emplace_back(args[++i]);
+          if (list.size() == first)
+            return Error("argument " + std::string(name) + ": expected at least one argument");
+        }
+        out.values_[std::string(name)] = list.back();
+        break;
+      }
     }
   }
   return out;

@@ -20,6 +20,9 @@ enum class OptionKind {
   flag,            // no value
   value,           // always takes one value
   optional_value,  // "--name=value", or "--name value" when value does not start with '-'
+  // One or more values: "--name=value", or every following argument up to the
+  // next one that starts with '-'. Repeats add to the list (get_all).
+  multi_value,
 };
 
 struct OptionSpec {
@@ -32,12 +35,15 @@ class ParsedOptions {
   bool has(std::string_view name) const { return values_.count(std::string(name)) != 0; }
   // The value of the last occurrence (empty for a flag).
   std::optional<std::string> get(std::string_view name) const;
+  // Every value of every occurrence, in order (for multi_value options).
+  std::vector<std::string> get_all(std::string_view name) const;
 
   std::vector<std::string> positionals;
 
  private:
   friend Result<ParsedOptions> parse_options(const Arguments &args, const std::vector<OptionSpec> &specs);
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> lists_;
 };
 
 Result<ParsedOptions> parse_options(const Arguments &args, const std::vector<OptionSpec> &specs);
