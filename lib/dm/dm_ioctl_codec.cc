@@ -148,13 +148,18 @@ Result<DmReply> decode_dm_reply(ByteView buffer) {
     return Error(
         format("device-mapper reply: data_size %u exceeds the %zu-byte buffer", data_size, buffer.size()));
   }
-  if (data_start < kDmIoctlHeaderSize || data_start > data_size) {
-    return Error(format("device-mapper reply: data_start %u outside [%zu, data_size %u]", data_start,
-                        kDmIoctlHeaderSize, data_size));
+  // Commands without output leave data_start as sent and set data_size to
+  // offsetof(struct dm_ioctl, data) (305): no data.
+  if (data_size < offsetof(struct dm_ioctl, data)) {
+    return Error(format("device-mapper reply: data_size %u is smaller than the header", data_size));
+  }
+  if (data_start < kDmIoctlHeaderSize || data_start > buffer.size()) {
+    return Error(format("device-mapper reply: data_start %u outside [%zu, %zu]", data_start,
+                        kDmIoctlHeaderSize, buffer.size()));
   }
   reply.name = TRY(fixed_string(buffer, offsetof(struct dm_ioctl, name), DM_NAME_LEN, "name"));
   reply.uuid = TRY(fixed_string(buffer, offsetof(struct dm_ioctl, uuid), DM_UUID_LEN, "uuid"));
-  reply.data = buffer.subview(data_start, data_size - data_start).to_bytes();
+  if (data_size > data_start) reply.data = buffer.subview(data_start, data_size - data_start).to_bytes();
   return reply;
 }
 

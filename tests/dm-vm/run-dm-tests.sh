@@ -6,6 +6,7 @@
 # serial console) and an initramfs made here from busybox-static, the
 # sanitizer test binaries with their shared libraries, and mke2fs.
 #   BUILD=build tests/dm-vm/run-dm-tests.sh KERNEL_BZIMAGE
+# The guest reboots at the end, which ends QEMU (-no-reboot).
 # Exits non-zero unless every test binary passed (skips count as failures
 # here: in this guest nothing may be missing).
 set -eu
@@ -18,7 +19,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,work/build,work/tests/data}
 cp /bin/busybox "$root/bin/"
-for c in sh mount mkdir poweroff sync; do ln -s busybox "$root/bin/$c"; done
+for c in sh mount mkdir reboot sync; do ln -s busybox "$root/bin/$c"; done
 cp -r "$repo/tests/data/erofs" "$root/work/tests/data/"
 copy_with_libs() {  # binary destination
   cp "$1" "$root/$2"
@@ -42,7 +43,7 @@ for t in build/*; do
   echo "=== $t exit $?"
 done
 sync
-poweroff -f
+reboot -f
 INIT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet) >"$tmp/initrd.cpio"

@@ -144,8 +144,19 @@ void test_decode_rejects_bad_replies(void **) {
   bp::store_le32(&buffer[16], 100);
   ASSERT_ERROR_CONTAINS(bp::decode_dm_reply(buffer), "data_start 100");
   buffer = reply_buffer(bp::Bytes(), 0, 0, 512);
-  bp::store_le32(&buffer[16], 400);  // beyond data_size 312
-  ASSERT_ERROR_CONTAINS(bp::decode_dm_reply(buffer), "data_start 400");
+  bp::store_le32(&buffer[16], 600);  // beyond the buffer
+  ASSERT_ERROR_CONTAINS(bp::decode_dm_reply(buffer), "data_start 600");
+  buffer = reply_buffer(bp::Bytes(), 0, 0, 512);
+  bp::store_le32(&buffer[12], 200);
+  ASSERT_ERROR_CONTAINS(bp::decode_dm_reply(buffer), "data_size 200 is smaller than the header");
+  // What the kernel returns for DM_DEV_CREATE: data_size 305 (offsetof data),
+  // data_start as sent: a reply without data.
+  buffer = reply_buffer(bp::Bytes(), 0, 0, 16384);
+  bp::store_le32(&buffer[12], 305);
+  bp::store_le64(&buffer[40], 0xfd00);
+  bp::DmReply created = ASSERT_OK(bp::decode_dm_reply(buffer));
+  assert_int_equal(created.data.size(), 0);
+  assert_int_equal(created.dev, 0xfd00);
   buffer = reply_buffer(bp::Bytes(), 0, 0, 512);
   memset(&buffer[48], 'n', 128);
   ASSERT_ERROR_CONTAINS(bp::decode_dm_reply(buffer), "name is not NUL-terminated");
