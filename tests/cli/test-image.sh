@@ -43,8 +43,9 @@ listing() { zstd -dc "$1" | cpio -t --quiet; }
 quiet() { "$@" >/dev/null 2>&1; }
 
 # ---- a good image, twice -------------------------------------------------------
-check "first build" build "$work/a" --bundle "$work/bundle" >"$work/a.log" 2>&1
-check "second build" build "$work/b" --bundle "$work/bundle" >"$work/b.log" 2>&1
+printf 'a workload secret\n' >"$work/greeting"
+check "first build" build "$work/a" --bundle "$work/bundle" --secret "greeting=$work/greeting" >"$work/a.log" 2>&1
+check "second build" build "$work/b" --bundle "$work/bundle" --secret "greeting=$work/greeting" >"$work/b.log" 2>&1
 check "progress per step and the launch digest are printed" \
   grep -q '^build-image: \[erofs\]' "$work/a.log"
 check "the summary shows the launch digest" grep -q 'launch digest 1 x EPYC-v4: [0-9a-f]\{96\}' "$work/a.log"
@@ -81,6 +82,14 @@ check "production initramfs holds only the expected files" bash -c \
 mkdir -p "$work/ramfs"
 (cd "$work/ramfs" && zstd -dc "../a/img/initramfs.cpio.zst" | cpio -id --quiet)
 cfg=$work/ramfs/etc/buckypaper/init.json
+# tests/data/image/init.json is this init.json with fixed verity values; the
+# unit test tests/unit/rootfs/test_image_init_json.cc runs bp-init's parser on it.
+check "init.json is the fixture the guest's parser accepts (apart from the verity values)" \
+  /usr/bin/python3 -c 'import json,sys
+c = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))
+for k in ("root_hash", "salt", "data_blocks", "hash_offset"): c["disks"]["root"]["verity"][k] = f["disks"]["root"]["verity"][k]
+sys.exit(c != f)' "$cfg" tests/data/image/init.json
+check "the workload secret is a KBS resource" cmp -s "$work/a/img/kbs-resources/buckypaper/secret/greeting" "$work/greeting"
 check "init.json: the flavour is production" test "$(jqr "$cfg" flavour)" = production
 check "init.json: sim allowed (QEMU image)" test "$(jqr "$cfg" attestation.allow_sim)" = True
 check "init.json: the broker CA path is the file in the initramfs" \
