@@ -6,6 +6,7 @@
 #   make kernel     the guest kernel (kernel-config/kernel.mk; kernel-check, kernel-test)
 #   make deps       install the Debian packages the project needs
 #   make format     clang-format every source file;  make lint: format check + clang-tidy
+#   make image      a podCVM image in out/NAME/ (rootfs/image.mk)
 #   make clean
 
 BUILD ?= build
@@ -132,6 +133,7 @@ format-check: $(BUILD)/deps.stamp
 
 include qemu-tests/qemu-tests.mk
 include kernel-config/kernel.mk
+include rootfs/image.mk
 
 # ---- housekeeping --------------------------------------------------------
 
