@@ -115,7 +115,7 @@ $(BUILD)/bench/%: $(BUILD)/musl/bench/%.o $(BUILD)/musl/libbp.a $(TOOLCHAIN_OBJS
 # ---- checks --------------------------------------------------------------
 
 .PHONY: check unit-test toolchain-test cli-test format-check
-check: format-check toolchain-test unit-test cli-test qemu-py-test kernel-check kernel-test
+check: format-check toolchain-test unit-test cli-test qemu-py-test kernel-check kernel-test fuzz-check
 	@echo "make check: all tests passed"
 
 unit-test: $(UNIT_TESTS)
@@ -134,6 +134,7 @@ format-check: $(BUILD)/deps.stamp
 include qemu-tests/qemu-tests.mk
 include kernel-config/kernel.mk
 include rootfs/image.mk
+include tests/fuzz/fuzz.mk
 
 # ---- housekeeping --------------------------------------------------------
 
