@@ -77,15 +77,18 @@ HttpRequestParser::State HttpRequestParser::feed(ByteView data) {
   size_t search_from = head_.size() >= 3 ? head_.size() - 3 : 0;
   head_.append(reinterpret_cast<const char *>(data.data()), take);
 
+  size_t end = head_.find("\r\n\r\n", search_from);
   // A bare LF or CR is refused as soon as it arrives, not after waiting for
-  // a CRLFCRLF that such a client will never send.
-  for (size_t i = search_from; i < head_.size(); ++i) {
+  // a CRLFCRLF that such a client will never send. Only the head is checked:
+  // what follows the blank line in the same chunk is body, which may hold
+  // any byte.
+  size_t check_end = end == std::string::npos ? head_.size() : end + 4;
+  for (size_t i = search_from; i < check_end; ++i) {
     if (head_[i] == '\n' && (i == 0 || head_[i - 1] != '\r'))
       return fail(400, "a line of the request head does not end in CRLF (bare CR or LF)");
     if (head_[i] == '\r' && i + 1 < head_.size() && head_[i + 1] != '\n')
       return fail(400, "a line of the request head does not end in CRLF (bare CR or LF)");
   }
-  size_t end = head_.find("\r\n\r\n", search_from);
   if (end == std::string::npos) {
     size_t first_line_end = head_.find("\r\n");
     size_t first_line = first_line_end == std::string::npos ? head_.size() : first_line_end;
