@@ -8,10 +8,13 @@
 #   /usr/bin/python3 tests/fuzz/make-seeds.py
 import base64
 import hashlib
+import json
 import os
 import re
+import struct
 import subprocess
 import tempfile
+import uuid
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -262,3 +265,147 @@ for data_blocks, data_block_size, hash_block_size, salt in [
 write("ovmf", "AmdSev-suffix", read(f"{DATA}/snp/ovmf/ovmf_AmdSev_suffix.bin"))
 write("ovmf", "OvmfX64-suffix", read(f"{DATA}/snp/ovmf/ovmf_OvmfX64_suffix.bin"))
 write("ovmf", "AmdSev-footer-table-only", read(f"{DATA}/snp/ovmf/ovmf_AmdSev_suffix.bin")[-512:])
+
+
+# ---- SNP report, certificate table, simulator frames, evidence JSON -------
+
+write("snp_report", "milan-v2-debug.bin", report)
+
+GUIDS = {"VCEK": "63da758d-e664-4564-adc5-f4b93be8accd", "ASK": "4ab7b379-bbac-4fe4-a02f-05aef327c782",
+         "ARK": "c0b406a4-a803-4952-9743-3fb6014cd0ae"}
+
+
+def cert_table(entries):
+    """entries: (kind, data); the layout of lib/snp/cert_table.h."""
+    table_size = 24 * (len(entries) + 1)
+    head, body = b"", b""
+    for kind, data in entries:
+        head += uuid.UUID(GUIDS[kind]).bytes + struct.pack("<II", table_size + len(body), len(data))
+        body += data
+    return head + bytes(24) + body
+
+
+def der_of(certificate):
+    return certificate.public_bytes(serialization.Encoding.DER)
+
+
+vcek_table = cert_table([("VCEK", der_of(vcek))])
+write("snp_cert_table", "vcek", vcek_table)
+write("snp_cert_table", "vcek-ask-ark", cert_table([("VCEK", der_of(vcek)), ("ASK", der_of(milan_ask)),
+                                                    ("ARK", der_of(milan_ark))]))
+write("snp_cert_table", "empty-zero-filled", bytes(64))
+
+SIM_MAGIC, SIM_VERSION = 0x4D495342, 1
+write("snp_sim_frames", "request", struct.pack("<IIII", SIM_MAGIC, SIM_VERSION, 7, 0) + report[0x50:0x90])
+write("snp_sim_frames", "response-report-and-vcek",
+      struct.pack("<IIIIII", SIM_MAGIC, SIM_VERSION, 7, 0, len(report), len(vcek_table)) + report + vcek_table)
+write("snp_sim_frames", "response-report-only",
+      struct.pack("<IIIIII", SIM_MAGIC, SIM_VERSION, 8, 0, len(report), 0) + report)
+write("snp_sim_frames", "response-invalid-param", struct.pack("<IIIIII", SIM_MAGIC, SIM_VERSION, 9, 0x16, 0, 0))
+
+write("snp_evidence_json", "trustee-snp-evidence-genoa.json", evidence)
+evidence_null_chain = re.sub(rb'"cert_chain":\[.*\]', b'"cert_chain":null', evidence)
+write("snp_evidence_json", "genoa-without-cert-chain.json", evidence_null_chain)
+
+
+# ---- HTTP requests (the agent's APIs) and responses (the broker's) --------
+# The first byte cuts the rest into feed() calls of (byte % 64) + 1 bytes.
+
+def http(piece, text):
+    return bytes([piece]) + (text.encode() if isinstance(text, str) else text)
+
+
+write("http_request", "get-resource", http(63, "GET /cdh/resource/default/key/1 HTTP/1.1\r\nHost: 127.0.0.1:8006\r\n\r\n"))
+write("http_request", "get-query-small-pieces",
+      http(2, "GET /aa/token?token_type=kbs&x=%2Fa+b HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\n\r\n"))
+write("http_request", "post-body",
+      http(17, "POST /aa/evidence?runtime_data=abc HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+               "Content-Length: 13\r\n\r\n{\"a\": [1, 2]}"))
+write("http_request", "http10-no-host", http(0, "GET / HTTP/1.0\r\n\r\n"))
+
+challenge = '{"nonce":"D4rJxLkQ0cq2f1yeI4m0cNquQ9Hc7Jd0s1f0aUVrp0A=","extra-params":""}'
+write("http_response", "auth-challenge-with-cookie", http(63,
+      "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+      "set-cookie: kbs-session-id=1a2b3c4d5e6f; Expires=Thu, 26 Nov 2026 16:00:00 GMT; Path=/\r\n"
+      f"content-length: {len(challenge)}\r\n\r\n{challenge}"))
+write("http_response", "chunked-small-pieces", http(4,
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"tok\r\nb;ext=1\r\nen\":\"a.b.c\"\r\n0\r\nX-Trailer: 1\r\n\r\n"))
+error_body = ('{"type":"https://github.com/confidential-containers/kbs/errors/AttestationError",'
+              '"detail":"Attestation failed: evidence verification"}')
+write("http_response", "broker-error-401", http(31,
+      f"HTTP/1.1 401 Unauthorized\r\nContent-Length: {len(error_body)}\r\nConnection: close\r\n\r\n{error_body}"))
+write("http_response", "continue-then-until-close", http(9,
+      "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nbody until the connection closes"))
+
+
+# ---- KBS: JWE resource responses and the other broker messages ------------
+
+# The fuzz target's fixed TEE key (fuzz_jwe.cc): RFC 6979 A.2.5's P-256 scalar.
+TEE_D = int("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721", 16)
+tee_numbers = ec.derive_private_key(TEE_D, ec.SECP256R1()).public_key().public_numbers()
+tee_jwk = json.dumps({"kty": "EC", "crv": "P-256",
+                      "x": base64.urlsafe_b64encode(tee_numbers.x.to_bytes(32, "big")).rstrip(b"=").decode(),
+                      "y": base64.urlsafe_b64encode(tee_numbers.y.to_bytes(32, "big")).rstrip(b"=").decode()})
+for shape in ["jwe-trustee", "jwe-jwcrypto"]:
+    # Ephemeral keys are random: each run of this script writes new (equally valid) messages.
+    message = subprocess.run(["/usr/bin/python3", "tests/unit/kbs/jose_reference.py", shape, tee_jwk,
+                              b"root disk key: 32 bytes of key..".hex()],
+                             check=True, capture_output=True, text=True).stdout.strip()
+    write("jwe", f"{shape[4:]}-shaped.json", message)
+
+write("kbs_responses", "challenge.json", challenge)
+write("kbs_responses", "challenge-extra-params.json",
+      '{"nonce": "bm9uY2U", "extra-params": {"selected-hash-algorithm": "sha384"}}')
+write("kbs_responses", "attest-token.json", '{"token": "eyJhbGciOiJFUzI1NiJ9.eyJleHAiOjE3MDB9.c2lnbmF0dXJl"}')
+write("kbs_responses", "error-body.json", error_body)
+write("kbs_responses", "resource-uri", "kbs:///default/key/root-disk_1.v2")
+
+
+# ---- bp-agent: host channel stream and policy files ------------------------
+
+write("host_channel", "every-op", b"".join(line.encode() + b"\n" for line in [
+    '{"op": "status", "id": 1}',
+    '{"op": "exec", "argv": ["/bin/sh", "-c", "id"], "timeout_ms": 1000, "id": "e1"}',
+    '{"op": "logs", "max_bytes": 100}',
+    '{"op": "shutdown"}',
+    '{"op": "set-policy", "policy": {}}',
+]))
+write("host_channel", "crlf-and-garbage", b'{"op":"status"}\r\nnot json\r\n{"op": 1}\n' + b"x" * 1100 + b"\n{")
+write("agent_policy", "production.json", read("agent/policy/production.json"))
+write("agent_policy", "debug.json", read("agent/policy/debug.json"))
+
+
+# ---- OCI bundle config and seccomp profiles --------------------------------
+
+with open("tests/unit/oci/test_spec_json.cc") as f:
+    write("oci_config", "unit-test-full.json", re.search(r'kFull\[\] = R"\((.*?)\)";', f.read(), re.S).group(1))
+write("oci_config", "minimal.json",
+      '{"ociVersion": "1.0.2", "root": {"path": "/rootfs"}, "process": {"args": ["/bin/true"], "cwd": "/"}}')
+write("seccomp_profile", "rootfs-seccomp-default.json", read("rootfs/seccomp-default.json"))
+write("seccomp_profile", "small-with-args.json", json.dumps({
+    "defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1, "architectures": ["SCMP_ARCH_X86_64"],
+    "syscalls": [{"names": ["read", "write", "exit_group"], "action": "SCMP_ACT_ALLOW"},
+                 {"names": ["personality"], "action": "SCMP_ACT_ALLOW",
+                  "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}]}))
+
+
+# ---- LUKS2: primary header copies written by cryptsetup luksFormat ---------
+# (salts and keys are random: each run writes new, equally valid headers)
+
+def luks2_primary_copy(key_bits, sector_size):
+    with tempfile.TemporaryDirectory() as directory:
+        image = os.path.join(directory, "disk")
+        with open(image, "wb") as f:
+            f.truncate(20 << 20)
+        subprocess.run(["cryptsetup", "luksFormat", "--batch-mode", "--type", "luks2", "--pbkdf", "pbkdf2",
+                        "--pbkdf-force-iterations", "1000", "--hash", "sha256", "--cipher", "aes-xts-plain64",
+                        f"--key-size={key_bits}", f"--sector-size={sector_size}", "--luks2-metadata-size=16k",
+                        "--luks2-keyslots-size=1m", "--uuid=12345678-9abc-def0-1234-56789abcdef0",
+                        "--key-file=-", image], input=b"fuzz seed passphrase", check=True, capture_output=True)
+        return read(image)[:16384]
+
+
+for key_bits, sector_size in [(512, 4096), (256, 512)]:
+    copy = luks2_primary_copy(key_bits, sector_size)
+    write("luks2_header", f"cryptsetup-xts{key_bits}-sector{sector_size}", copy)
+    write("luks2_metadata", f"cryptsetup-xts{key_bits}-sector{sector_size}.json", copy[4096:].split(b"\0")[0])
