@@ -91,7 +91,10 @@ HttpRequestParser::State HttpRequestParser::feed(ByteView data) {
   }
   if (end == std::string::npos) {
     size_t first_line_end = head_.find("\r\n");
-    size_t first_line = first_line_end == std::string::npos ? head_.size() : first_line_end;
+    // Without its CRLF yet, a CR at the end may be the first half of it.
+    size_t first_line = first_line_end != std::string::npos      ? first_line_end
+                        : !head_.empty() && head_.back() == '\r' ? head_.size() - 1
+                                                                 : head_.size();
     if (first_line > limits_.max_request_line)
       return fail(414, format("request line longer than %zu bytes", limits_.max_request_line));
     if (head_.size() >= limits_.max_head_bytes)
