@@ -245,6 +245,17 @@ Result<SnpEvidence> parse_snp_evidence_json(const Json &evidence) {
   TRY(get_array(sig, "s", r.signature.s));
   // The same checks as for the binary form (reserved key_info bits, ...).
   TRY_CONTEXT(serialize_report(r), o.path());
+  // Each TCB object was read in the layout its "fmc" implies; that must be
+  // the layout of the report's processor, or the values mean something else.
+  TcbLayout layout = TRY_CONTEXT(r.tcb_layout(), o.path());
+  for (const char *key : {"current_tcb", "reported_tcb", "committed_tcb", "launch_tcb"}) {
+    Json tcb = TRY(o.object(key));
+    bool has_fmc = !TRY(tcb.member("fmc")).is_null();
+    if (has_fmc != (layout == TcbLayout::turin)) {
+      return Error(format("%s.fmc: %s, but the report's processor uses the %s TCB layout", tcb.path().c_str(),
+                          has_fmc ? "a number" : "null", tcb_layout_name(layout)));
+    }
+  }
 
   Json chain = TRY(evidence.member("cert_chain"));
   if (!chain.is_null()) {

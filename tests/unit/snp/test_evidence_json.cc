@@ -131,6 +131,11 @@ void test_rejects_malformed(void **) {
       {"\"fmc\":null,", "", "$.attestation_report.current_tcb.fmc: missing"},
       {"\"bootloader\":10", "\"bootloader\":300", "$.attestation_report.current_tcb.bootloader"},
       {"\"cpuid_step\":2", "\"cpuid_step\":null", "$.attestation_report.cpuid_step"},
+      // TCB objects must have the layout of the report's processor (found by
+      // tests/fuzz: a Turin family with Genoa-shaped TCBs was accepted).
+      {"\"cpuid_fam_id\":25", "\"cpuid_fam_id\":26",
+       "$.attestation_report.current_tcb.fmc: null, but the report's processor uses the"},
+      {"\"fmc\":null,", "\"fmc\":1,", "$.attestation_report.current_tcb.fmc: a number, but the report's"},
       {"\"key_info\":0", "\"key_info\":32", "key_info 0x00000020 has reserved bits set"},
       {"\"major\":1,", "", "$.attestation_report.current.major: missing"},
       {"\"cert_type\":\"VCEK\"", "\"cert_type\":\"XYZ\"",
