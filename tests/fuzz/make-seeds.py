@@ -237,7 +237,8 @@ write("kernel_cmdline", "too-long", "bp.log_level=" + "x" * 4084)  # one byte ov
 # The number, address and UUID spellings of init.json (init/README.md) and disk headers.
 for name, text in [("decimal", "4194304"), ("decimal-max", "18446744073709551615"), ("hex", "0xDeadBeef"),
                    ("ipv4", "10.0.2.15"), ("ipv4-cidr", "10.0.2.15/24"), ("ipv4-cidr-zero", "0.0.0.0/0"),
-                   ("uuid", "12345678-9ABC-def0-1234-56789abcdef0")]:
+                   ("uuid", "12345678-9ABC-def0-1234-56789abcdef0"),
+                   ("rfc3339-offset-fraction", "2025-06-01T14:00:00.5+02:00"), ("rfc3339-leap", "2016-12-31t23:59:60Z")]:
     write("numbers", name, text)
 
 
@@ -409,3 +410,12 @@ for key_bits, sector_size in [(512, 4096), (256, 512)]:
     copy = luks2_primary_copy(key_bits, sector_size)
     write("luks2_header", f"cryptsetup-xts{key_bits}-sector{sector_size}", copy)
     write("luks2_metadata", f"cryptsetup-xts{key_bits}-sector{sector_size}.json", copy[4096:].split(b"\0")[0])
+
+
+# ---- AMD's VCEK extensions; whole evidence against the pinned roots -------
+
+write("snp_vek_extensions", "milan-vcek.der", der_of(vcek))
+write("snp_vek_extensions", "milan-ask-no-extensions.der", der_of(milan_ask))
+write("snp_authenticity", "milan-report-vcek", report + vcek_table)
+write("snp_authenticity", "milan-report-full-chain",
+      report + cert_table([("VCEK", der_of(vcek)), ("ASK", der_of(milan_ask)), ("ARK", der_of(milan_ark))]))
