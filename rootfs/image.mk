@@ -17,8 +17,8 @@ FLAVOUR ?= production
 NAME ?= demo$(if $(filter-out production,$(FLAVOUR)),-$(FLAVOUR))
 OUT ?= out
 # The output of `make kernel` (kernel-config/kernel.mk), unless KERNEL is given.
+IMAGE_KERNEL_DEP := $(if $(filter undefined,$(origin KERNEL)),$(if $(wildcard kernel-config/kernel.mk),kernel))
 KERNEL ?= $(BUILD)/kernel$(if $(filter-out production,$(FLAVOUR)),/$(FLAVOUR))/bzImage
-IMAGE_KERNEL_DEP := $(if $(filter file,$(origin KERNEL)),,$(if $(wildcard kernel-config/kernel.mk),kernel))
 BROKER_TLS_DIR ?= $(BUILD)/broker-tls
 BROKER_CA ?= $(BROKER_TLS_DIR)/ca.pem
 SIM ?= 1
@@ -41,7 +41,7 @@ image: all $(IMAGE_KERNEL_DEP) $(if $(filter $(BROKER_TLS_DIR)/ca.pem,$(BROKER_C
 
 # The test broker's TLS identity, made once and reused (qemu-tests/broker/tls.py).
 broker-ca: $(BROKER_TLS_DIR)/ca.pem
-$(BROKER_TLS_DIR)/ca.pem: $(BUILD)/deps.stamp
+$(BROKER_TLS_DIR)/ca.pem: | $(BUILD)/deps.stamp
 	@mkdir -p $(BROKER_TLS_DIR)
 	cd qemu-tests && $(PYTHON) -c 'import sys; from pathlib import Path; from broker import tls; \
 	  tls.ensure_tls_files(Path(sys.argv[1]), tls.DEFAULT_SANS)' $(abspath $(BROKER_TLS_DIR))
