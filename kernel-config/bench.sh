@@ -72,11 +72,19 @@ echo "kernel boot benchmark: QEMU $(qemu-system-x86_64 --version | head -1 | awk
 echo "host: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 [ -z "$note" ] || echo "$note"
 printf '%-48s %10s %12s %16s %11s\n' kernel "bzImage B" "to /init ms" "guest uptime ms" "to exit ms"
+declare -A size to_init uptime to_exit
 for name in ours debian; do
   kernel=$ours label="buckypaper (production)"
   [ "$name" = debian ] && kernel=$debian label="debian $package"
   rows=${results[$name]}
-  printf '%-48s %10s %12s %16s %11s\n' "$label" "$(stat -c %s "$kernel")" \
-    "$(awk 'NF {print $1}' <<<"$rows" | median)" "$(awk 'NF {print $2}' <<<"$rows" | median)" \
-    "$(awk 'NF {print $3}' <<<"$rows" | median)"
+  size[$name]=$(stat -c %s "$kernel")
+  to_init[$name]=$(awk 'NF {print $1}' <<<"$rows" | median)
+  uptime[$name]=$(awk 'NF {print $2}' <<<"$rows" | median)
+  to_exit[$name]=$(awk 'NF {print $3}' <<<"$rows" | median)
+  printf '%-48s %10s %12s %16s %11s\n' "$label" "${size[$name]}" "${to_init[$name]}" "${uptime[$name]}" \
+    "${to_exit[$name]}"
 done
+# For bench/run-all (make bench): ours | the Debian cloud kernel.
+echo "RESULT kernel bzImage size | ${size[ours]} | ${size[debian]} | bytes | smaller is better"
+echo "RESULT kernel boot to /init, TCG, QEMU start to marker | ${to_init[ours]} | ${to_init[debian]} | ms | lower is better"
+echo "RESULT kernel boot to /init, TCG, guest uptime | ${uptime[ours]} | ${uptime[debian]} | ms | lower is better"
