@@ -87,10 +87,16 @@ void raise_locked_memory_limit(const Log &log) {
 
 // The workload API's backend, or why there is none.
 Result<std::unique_ptr<AgentBackend>> make_backend(const AgentOptions &options, const Log &log) {
-  if (access(options.boot_resources.c_str(), F_OK) != 0)
-    return Error(format("no boot resources were handed over (%s), and this build has no broker client",
-                        options.boot_resources.c_str()));
-  std::vector<BootResource> resources = TRY(read_boot_resources(options.boot_resources));
+  std::vector<BootResource> resources;
+  if (options.boot_resources_fd) {
+    UniqueFd fd(*options.boot_resources_fd);
+    resources = TRY(read_boot_resources_from(fd.get(), format("descriptor %d", fd.get())));
+  } else {
+    if (access(options.boot_resources.c_str(), F_OK) != 0)
+      return Error(format("no boot resources were handed over (%s), and this build has no broker client",
+                          options.boot_resources.c_str()));
+    resources = TRY(read_boot_resources(options.boot_resources));
+  }
   for (const BootResource &r : resources) {
     for (const ResourcePath &boot_only : options.boot_only) {
       if (r.path == boot_only)

@@ -7,7 +7,7 @@ namespace bp {
 
 const char *agent_usage() {
   return "usage: bp-agent [--port N] [--api-features all|resource,evidence,token]\n"
-         "                [--boot-resources FILE] [--boot-only-resource kbs:///REPO/TYPE/TAG]...\n"
+         "                [--boot-resources FILE | --boot-resources-fd N] [--boot-only-resource kbs:///REPO/TYPE/TAG]...\n"
          "                [--policy FILE] [--status-file FILE] [--log-file FILE]\n"
          "                [--sysfs-root DIR] [--dev-root DIR] [--port-name NAME] [--no-virtio-port]\n"
          "                [--host-tcp [ADDR:]PORT] [--init-pid PID] [--log-level debug|info|warning|error]\n"
@@ -30,6 +30,10 @@ Result<AgentOptions> parse_agent_options(const std::vector<std::string> &args) {
       options.features = TRY_CONTEXT(parse_workload_api_features(TRY(value())), "--api-features");
     } else if (arg == "--boot-resources") {
       options.boot_resources = TRY(value());
+    } else if (arg == "--boot-resources-fd") {
+      uint64_t fd = TRY_CONTEXT(parse_u64(TRY(value())), "--boot-resources-fd");
+      if (fd < 3 || fd > 1023) return Error("--boot-resources-fd: expected a descriptor from 3 to 1023");
+      options.boot_resources_fd = static_cast<int>(fd);
     } else if (arg == "--boot-only-resource") {
       options.boot_only.push_back(
           TRY_CONTEXT(parse_resource_reference(TRY(value())), "--boot-only-resource"));

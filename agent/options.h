@@ -1,7 +1,7 @@
 // bp-agent's command line (bp-init passes it; tests inject paths and ports):
 //
 //   bp-agent [--port N] [--api-features all|resource,evidence,token]
-//            [--boot-resources FILE] [--boot-only-resource kbs:///R/T/G]...
+//            [--boot-resources FILE | --boot-resources-fd N] [--boot-only-resource kbs:///R/T/G]...
 //            [--policy FILE] [--status-file FILE] [--log-file FILE]
 //            [--sysfs-root DIR] [--dev-root DIR] [--port-name NAME] [--no-virtio-port]
 //            [--host-tcp [ADDR:]PORT] [--init-pid PID] [--log-level LEVEL]
@@ -26,6 +26,7 @@ struct AgentOptions {
   uint16_t api_port = 8006;  // on 127.0.0.1; 0 picks a free port (logged)
   WorkloadApiFeatures features;
   std::string boot_resources = "/run/buckypaper/agent-resources";
+  std::optional<int> boot_resources_fd;  // inherited from bp-init; wins over the file
   std::vector<ResourcePath> boot_only;
   std::string policy = "/etc/buckypaper/agent-policy.json";
   std::string status_file = "/run/buckypaper/status.json";

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "init/root_mount.h"
 #include "lib/core/file_io.h"
 
 namespace bp {
@@ -70,6 +71,7 @@ void ensure_standard_fds(const std::string &root) {
 }  // namespace
 
 Result<EarlyResult> run_early_stage(const std::string &root) {
+  if (root == "/") TRY(make_root_a_bind_mount());
   for (const EarlyMount &m : kMounts) TRY(mount_one(root, m));
   ensure_standard_fds(root);
   EarlyResult result;

@@ -2,7 +2,7 @@
 #
 #   make image [NAME=demo] [FLAVOUR=production|debug] [KERNEL=bzImage] [BROKER_CA=ca.pem]
 #              [BUNDLE=dir | OCI_LAYOUT=dir[:ref] | DOCKER_ARCHIVE=tar[:ref]]
-#              [BROKER_URL=https://host:port] [SIM=1|0] [OVMF=file] [VCPUS=1,2] [VCPU_TYPES=EPYC-v4]
+#              [BROKER_URL=https://host:port] [SIM=1|0] [OVMF=file] [VCPUS=1,2] [VCPU_TYPES=EPYC-Milan,EPYC-v4]
 #              [POLICY=0x30000] [DATA_SIZE=1G] [SECRETS="tag=file ..."] [KBS_REPO=buckypaper]
 #              [CMDLINE="console=ttyS0 panic=-1"] [NETWORK=static:10.0.2.15/24,10.0.2.2|kernel|none] [EROFS_COMPRESS=none|lz4|lz4hc] [OUT=out]
 #   make broker-ca      the QEMU demo broker's TLS directory (start the test broker with

@@ -87,15 +87,19 @@ Result<std::vector<BootResource>> parse_boot_resources(ByteView contents) {
 
 Result<std::vector<BootResource>> read_boot_resources(const std::string &path) {
   UniqueFd fd = TRY(open_file(path, O_RDONLY | O_NOFOLLOW));
+  return read_boot_resources_from(fd.get(), path);
+}
+
+Result<std::vector<BootResource>> read_boot_resources_from(int fd, const std::string &name) {
   struct stat st;
-  if (fstat(fd.get(), &st) != 0) return Error::from_errno("fstat " + path, errno);
-  if (!S_ISREG(st.st_mode)) return Error(path + ": not a regular file");
+  if (fstat(fd, &st) != 0) return Error::from_errno("fstat " + name, errno);
+  if (!S_ISREG(st.st_mode)) return Error(name + ": not a regular file");
   if (static_cast<uint64_t>(st.st_size) > kMaxBootResourcesFile)
-    return Error(format("%s: %lld bytes; the limit is %zu", path.c_str(), static_cast<long long>(st.st_size),
+    return Error(format("%s: %lld bytes; the limit is %zu", name.c_str(), static_cast<long long>(st.st_size),
                         kMaxBootResourcesFile));
   SecretBytes contents = TRY(SecretBytes::allocate(static_cast<size_t>(st.st_size)));
-  if (!contents.empty()) TRY_CONTEXT(pread_exact(fd.get(), contents.data(), contents.size(), 0), path);
-  return TRY_CONTEXT(parse_boot_resources(contents.view()), path);
+  if (!contents.empty()) TRY_CONTEXT(pread_exact(fd, contents.data(), contents.size(), 0), name);
+  return TRY_CONTEXT(parse_boot_resources(contents.view()), name);
 }
 
 Status write_boot_resources(const std::string &path, const std::vector<BootResource> &resources) {

@@ -41,6 +41,9 @@ Result<std::vector<BootResource>> parse_boot_resources(ByteView contents);
 
 // Reads a regular file straight into locked memory and parses it.
 Result<std::vector<BootResource>> read_boot_resources(const std::string &path);
+// The same from an open file (bp-init hands a sealed memfd over as a descriptor);
+// `name` is for messages.
+Result<std::vector<BootResource>> read_boot_resources_from(int fd, const std::string &name);
 // Writes the file atomically with mode 0600.
 Status write_boot_resources(const std::string &path, const std::vector<BootResource> &resources);
 
