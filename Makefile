@@ -115,7 +115,7 @@ $(BUILD)/bench/%: $(BUILD)/musl/bench/%.o $(BUILD)/musl/libbp.a $(TOOLCHAIN_OBJS
 # ---- checks --------------------------------------------------------------
 
 .PHONY: check unit-test toolchain-test cli-test format-check
-check: format-check toolchain-test unit-test cli-test qemu-py-test kernel-check kernel-test fuzz-check
+check: format-check toolchain-test unit-test cli-test qemu-py-test kernel-check kernel-test fuzz-check qemu-test
 	@echo "make check: all tests passed"
 
 unit-test: $(UNIT_TESTS)

@@ -7,7 +7,8 @@ namespace bp {
 
 const char *agent_usage() {
   return "usage: bp-agent [--port N] [--api-features all|resource,evidence,token]\n"
-         "                [--boot-resources FILE | --boot-resources-fd N] [--boot-only-resource kbs:///REPO/TYPE/TAG]...\n"
+         "                [--boot-resources FILE | --boot-resources-fd N] [--boot-only-resource "
+         "kbs:///REPO/TYPE/TAG]...\n"
          "                [--policy FILE] [--status-file FILE] [--log-file FILE]\n"
          "                [--sysfs-root DIR] [--dev-root DIR] [--port-name NAME] [--no-virtio-port]\n"
          "                [--host-tcp [ADDR:]PORT] [--init-pid PID] [--log-level debug|info|warning|error]\n"

@@ -189,8 +189,8 @@ Result<Workload> handover_stage(const InitConfig &config, const DisksStageResult
   supervision.grace_period_ms = config.workload.grace_period_ms;
   for (const UniqueFd &fd : buttons) supervision.power_button_fds.push_back(fd.get());
   AgentCommand agent{config.agent.path,
-                     {"--policy", config.agent.policy, "--boot-resources-fd", "3",
-                      "--api-features", "resource", "--status-file", kStatusFile},
+                     {"--policy", config.agent.policy, "--boot-resources-fd", "3", "--api-features",
+                      "resource", "--status-file", kStatusFile},
                      agent_secrets_fd};
   for (const ResourceConfig &resource : config.resources) {
     if (resource.use == ResourceUse::workload_secret) continue;

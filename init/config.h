@@ -13,6 +13,7 @@
 
 #include "init/kernel_cmdline.h"
 #include "init/network.h"
+#include "init/test_pause.h"
 #include "lib/core/log.h"
 #include "lib/core/result.h"
 
@@ -87,6 +88,7 @@ struct InitConfig {
   std::optional<DataDiskConfig> data_disk;
   WorkloadConfig workload;
   AgentConfig agent;
+  TestPause test_pause = TestPause::none;  // only from the (measured) kernel command line
 };
 
 }  // namespace bp

@@ -191,6 +191,17 @@ Status check_resource_uses(const InitConfig &config, const std::string &path) {
   return {};
 }
 
+Result<TestPause> parse_test_pause(const std::string &value) {
+  for (TestPause point : {TestPause::data_keyslots_written, TestPause::data_filesystem_made,
+                          TestPause::data_secondary_header, TestPause::data_committed}) {
+    if (value == test_pause_name(point)) return point;
+  }
+  return Error(
+      "kernel parameter bp.test_pause: expected data-keyslots-written, data-filesystem-made, "
+      "data-secondary-header or data-committed, got '" +
+      value + "'");
+}
+
 Status apply_kernel_params(std::string_view cmdline, InitConfig &config) {
   for (const KernelParam &param : TRY(parse_kernel_cmdline(cmdline))) {
     if (!starts_with(param.key, "bp.")) continue;
@@ -206,6 +217,8 @@ Status apply_kernel_params(std::string_view cmdline, InitConfig &config) {
       else
         return Error("kernel parameter bp.log_level: expected debug, info, warning or error, got '" +
                      param.value + "'");
+    } else if (param.key == "bp.test_pause") {
+      config.test_pause = TRY(parse_test_pause(param.value));
     } else {
       return Error("unknown kernel parameter " + param.key);
     }

@@ -160,14 +160,19 @@ Result<DataDisk> open_data_disk(const DmControl &control, const DataDiskSpec &sp
     log.info("data: %s is blank: formatting (first use)", spec.device.c_str());
     Luks2NewVolume volume = TRY(Luks2NewVolume::prepare(Luks2FormatOptions{}, size, key.view(), random));
     TRY(volume.write_keyslot_area(fd.get()));
+    pause_if_configured(spec.test_pause, TestPause::data_keyslots_written, log);
     // The volume works before its header exists: make the file system now,
     // so that a committed header always has one.
     DmDevice crypt = TRY(activate_luks2_crypt(control, spec.device, volume.metadata(), size, volume.uuid(),
                                               volume.volume_key(), kDataCrypt, /*read_only=*/false));
     TRY(run_program(
         {spec.mke2fs, "-t", "ext4", "-b", "4096", "-q", "-F", "-E", "nodiscard", crypt.node_path()}));
-    TRY(volume.write_headers(fd.get()));
+    pause_if_configured(spec.test_pause, TestPause::data_filesystem_made, log);
+    TRY(volume.write_secondary_header(fd.get()));
+    pause_if_configured(spec.test_pause, TestPause::data_secondary_header, log);
+    TRY(volume.write_primary_header(fd.get()));
     log.info("data: LUKS2 header committed (uuid %s)", volume.uuid().c_str());
+    pause_if_configured(spec.test_pause, TestPause::data_committed, log);
     MountedFs mount = TRY(MountedFs::mount(crypt.node_path(), spec.mount_point, "ext4", MS_NODEV | MS_NOSUID,
                                            "errors=remount-ro"));
     return DataDisk{std::move(crypt), std::move(mount), true};
@@ -217,6 +222,7 @@ Result<DisksStageResult> run_disks_stage(const InitConfig &config, const SecretB
     data.integrity = config.data_disk->integrity;
     data.mount_point = options.data_mount;
     data.mke2fs = options.mke2fs;
+    data.test_pause = config.test_pause;
     // On failure root_disk's destructor tears the root down again.
     data_disk.emplace(TRY_CONTEXT(open_data_disk(control, data, *data_key, random, log), "data disk"));
   }

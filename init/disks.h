@@ -55,6 +55,7 @@ struct DataDiskSpec {
   bool integrity = false;
   std::string mount_point;
   std::string mke2fs = "/sbin/mke2fs";  // in the initramfs
+  TestPause test_pause = TestPause::none;
 };
 
 // Members are destroyed bottom-up: the mount first, the crypt device last.

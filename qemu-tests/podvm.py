@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
@@ -111,11 +110,27 @@ class PodVm:
         workdir.mkdir(parents=True, exist_ok=True)
         data = workdir / "data.img"
         sparse_copy(image.data, data)
+        # The host launches with the guest policy the image was measured for.
+        policy = int(json.loads(image.reference_values.read_text())["snp"]["guest_policy"], 0)
         self.host = Host(kernel=image.kernel, initrd=image.initrd, append=image.cmdline,
-                         root=image.root, data=data)
+                         root=image.root, data=data, policy=policy)
         self.broker = Broker(reference_values=image.reference_values, resources=image.resources)
         self.boots = 0
         self.server: Optional[KbsServer] = None
+        self.agent_socket: Optional[Path] = None  # QEMU's end of the host channel, per boot
+
+    def approve_current_launch(self) -> bytes:
+        """The data owner's side of a test that changes what is launched (a test-only
+        kernel parameter): reference values holding exactly this launch's digest."""
+        digest = self.measurement()
+        refs = json.loads(self.image.reference_values.read_text())
+        refs["snp"]["measurements"] = [{"vcpus": self.host.vcpus, "vcpu_type": self.host.cpu,
+                                        "vmm_type": "QEMU", "guest_features": "0x1",
+                                        "launch_digest": digest.hex()}]
+        path = self.workdir / f"reference-values-{digest.hex()[:16]}.json"
+        path.write_text(json.dumps(refs))
+        self.broker.reference_values = path
+        return digest
 
     def measurement(self) -> bytes:
         """What the secure processor measures for the current host settings."""
@@ -146,6 +161,7 @@ class PodVm:
         tls.ensure_tls_files(self.tls_dir, tls.DEFAULT_SANS)
         self.server = KbsServer(app, "127.0.0.1", 0, tls.server_context(self.tls_dir))
         agent_socket = self.workdir / f"{tag}.agent.sock"
+        self.agent_socket = agent_socket
         spec = qemu_runner.BootSpec(
             kernel=self.host.kernel, initrd=self.host.initrd, append=self.host.append,
             disks=[qemu_runner.Disk(self.host.root, "bp-root", read_only=True),
@@ -220,7 +236,3 @@ class Run:
         return (f"exit={self.result.exit_code} timed_out={self.result.timed_out} "
                 f"console={self.files.console} broker={self.files.broker_log}")
 
-
-def copy_tree(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    return target

@@ -172,6 +172,7 @@ def boot(spec: BootSpec, console_file: Optional[Path] = None,
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+        proc.stdout.close()
         if pending:
             console.append(pending.decode("utf-8", errors="replace"))
         if out:

@@ -1,7 +1,7 @@
 # The image pipeline (rootfs/build-image), included by the top Makefile.
 #
 #   make image [NAME=demo] [FLAVOUR=production|debug] [KERNEL=bzImage] [BROKER_CA=ca.pem]
-#              [BUNDLE=dir | OCI_LAYOUT=dir[:ref] | DOCKER_ARCHIVE=tar[:ref]]
+#              [BUNDLE=dir | OCI_LAYOUT=dir[:ref] | DOCKER_ARCHIVE=tar[:ref] | EXAMPLE_HOLD=1]
 #              [BROKER_URL=https://host:port] [SIM=1|0] [OVMF=file] [VCPUS=1,2] [VCPU_TYPES=EPYC-Milan,EPYC-v4]
 #              [POLICY=0x30000] [DATA_SIZE=1G] [SECRETS="tag=file ..."] [KBS_REPO=buckypaper]
 #              [CMDLINE="console=ttyS0 panic=-1"] [NETWORK=static:10.0.2.15/24,10.0.2.2|kernel|none] [EROFS_COMPRESS=none|lz4|lz4hc] [OUT=out]
@@ -27,7 +27,7 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 IMAGE_ARGS := --name $(NAME) --out $(OUT) --flavour $(FLAVOUR) --kernel $(KERNEL) --broker-ca $(BROKER_CA) \
   --bin-dir $(BUILD)/bin $(if $(filter 0,$(SIM)),--no-sim,--allow-sim) \
   $(if $(BUNDLE),--bundle $(BUNDLE)) $(if $(OCI_LAYOUT),--oci-layout $(OCI_LAYOUT)) \
-  $(if $(DOCKER_ARCHIVE),--docker-archive $(DOCKER_ARCHIVE)) \
+  $(if $(DOCKER_ARCHIVE),--docker-archive $(DOCKER_ARCHIVE)) $(if $(EXAMPLE_HOLD),--example-hold) \
   $(if $(BROKER_URL),--broker-url $(BROKER_URL)) $(if $(OVMF),--ovmf $(OVMF)) \
   $(if $(VCPUS),--vcpus $(VCPUS)) $(if $(VCPU_TYPES),--vcpu-types $(VCPU_TYPES)) \
   $(if $(POLICY),--policy $(POLICY)) $(if $(DATA_SIZE),--data-size $(DATA_SIZE)) \

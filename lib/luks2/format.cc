@@ -77,7 +77,15 @@ Status Luks2NewVolume::write_keyslot_area(int fd) const {
 }
 
 Status Luks2NewVolume::write_headers(int fd) const {
-  TRY(write_copy(fd, secondary_, kLuks2DefaultHeaderSize, "secondary header"));
+  TRY(write_secondary_header(fd));
+  return write_primary_header(fd);
+}
+
+Status Luks2NewVolume::write_secondary_header(int fd) const {
+  return write_copy(fd, secondary_, kLuks2DefaultHeaderSize, "secondary header");
+}
+
+Status Luks2NewVolume::write_primary_header(int fd) const {
   return write_copy(fd, primary_, 0, "primary header");
 }
 

@@ -46,7 +46,10 @@ class Luks2NewVolume {
   const SecretBytes &volume_key() const { return volume_key_; }
 
   Status write_keyslot_area(int fd) const;
+  // Both copies: write_secondary_header, then write_primary_header (the commit).
   Status write_headers(int fd) const;
+  Status write_secondary_header(int fd) const;
+  Status write_primary_header(int fd) const;
 
  private:
   Luks2NewVolume() = default;

@@ -1,14 +1,17 @@
-// The example workload of the demo image (usage: bp-example [DATA_DIR [RESOURCE [PORT]]]). It proves each
-// promise of the boot with one console line the QEMU scenarios assert on:
+// The example workload of the demo image (usage: bp-example [--hold] [DATA_DIR [RESOURCE [PORT]]]). It proves
+// each promise of the boot with one console line the QEMU scenarios assert on:
 //   - the encrypted data disk is mounted and keeps data across boots,
 //   - the workload API serves a secret released by the key broker,
 //   - the seccomp profile denies a forbidden syscall with the configured errno,
 //   - a syscall newer than the profile gets ENOSYS (runc's rule).
-// It prints a digest of the secret, never the secret itself.
+// It prints a digest of the secret, never the secret itself. With --hold it then
+// waits for SIGTERM (the host channel's shutdown), so the VM stays up for tests of
+// the host channel.
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +101,28 @@ void syscall_probe(const char *name, long number) {
   }
 }
 
+// PID 1 of the workload's PID namespace gets no default signal actions, so
+// SIGTERM is waited for explicitly.
+int hold_until_sigterm() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigprocmask(SIG_BLOCK, &set, nullptr);
+  say("holding until SIGTERM");
+  int sig = 0;
+  sigwait(&set, &sig);
+  say("SIGTERM: exiting");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
+  bool hold = argc > 1 && strcmp(argv[1], "--hold") == 0;
+  if (hold) {
+    --argc;
+    ++argv;
+  }
   const char *data_dir = argc > 1 ? argv[1] : "/data";
   const char *resource = argc > 2 ? argv[2] : "buckypaper/secret/greeting";
   uint16_t port = 8006;  // the agent's workload API (tests pass another)
@@ -119,5 +141,5 @@ int main(int argc, char **argv) {
   syscall_probe("keyctl", SYS_keyctl);
   syscall_probe("mseal", kMsealSyscall);
   say("done");
-  return 0;
+  return hold ? hold_until_sigterm() : 0;
 }

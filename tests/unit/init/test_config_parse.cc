@@ -37,6 +37,9 @@ void test_full_config(void **) {
   bp::InitConfig c = ASSERT_OK(bp::parse_init_config(kFull, "console=ttyS0 bp.log_level=debug"));
   assert_true(c.flavour == bp::Flavour::debug);
   assert_true(c.log_level == bp::LogLevel::debug);  // the kernel parameter wins
+  assert_true(c.test_pause == bp::TestPause::none);
+  c = ASSERT_OK(bp::parse_init_config(kFull, "bp.test_pause=data-secondary-header"));
+  assert_true(c.test_pause == bp::TestPause::data_secondary_header);
   assert_string_equal(c.broker.url.c_str(), "https://10.0.2.100:8443");
   assert_int_equal(c.broker.deadline_ms, 30000);
   assert_true(c.attestation.provider == bp::ProviderChoice::sim);
@@ -109,6 +112,7 @@ void test_errors_name_the_key(void **) {
        "$.workload.user"},
       {full, "bp.log_level=loud", "bp.log_level"},
       {full, "bp.shell=1", "unknown kernel parameter bp.shell"},
+      {full, "bp.test_pause=data-formatted", "bp.test_pause"},
       {full, "bp.x=\"open", "unterminated quote"},
       {full.substr(0, full.size() / 2), "", "JSON"},
       {"[]", "", "$"},
