@@ -9,6 +9,7 @@ decided by the callers from console lines and the broker's log.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import os
 import selectors
@@ -40,6 +41,19 @@ class Disk:
 
 
 @dataclasses.dataclass
+class SnpLaunch:
+    """Real SEV-SNP (QEMU >= 9.1 with KVM on an SNP host): the firmware is the AmdSev
+    OVMF given with -bios, QEMU measures kernel, initrd and command line into the
+    launch digest (kernel-hashes), and the guest asks the real secure processor."""
+
+    ovmf: Path
+    policy: int = 0x30000
+    host_data: bytes = b""      # 32 bytes, or none
+    cbitpos: int = 51
+    reduced_phys_bits: int = 1
+
+
+@dataclasses.dataclass
 class BootSpec:
     kernel: Path
     initrd: Path
@@ -54,6 +68,7 @@ class BootSpec:
     broker_guest_port: int = 8443
     firmware: bool = True                    # boot through OVMF like an SNP host
     timeout_s: float = 300.0
+    snp: Optional[SnpLaunch] = None          # real SNP hardware instead of TCG + simulator
 
 
 @dataclasses.dataclass
@@ -71,10 +86,25 @@ class BootResult:
         return any(text in line for line in self.lines())
 
 
+def snp_arguments(snp: SnpLaunch, memory_mib: int) -> list[str]:
+    guest = (f"sev-snp-guest,id=sev0,cbitpos={snp.cbitpos},reduced-phys-bits={snp.reduced_phys_bits},"
+             f"kernel-hashes=on,policy=0x{snp.policy:x}")
+    if snp.host_data:
+        if len(snp.host_data) != 32:
+            raise ValueError("HOST_DATA is 32 bytes")
+        guest += ",host-data=" + base64.b64encode(snp.host_data).decode()
+    return ["-object", f"memory-backend-memfd,id=ram0,size={memory_mib}M,share=true,prealloc=false",
+            "-object", guest, "-bios", str(snp.ovmf)]
+
+
 def qemu_command(spec: BootSpec, vars_file: Path) -> list[str]:
+    if spec.snp and spec.sim_socket:
+        raise ValueError("the SNP simulator is for TCG runs; on SNP hardware the guest asks the real secure processor")
+    machine = ("q35,accel=kvm,confidential-guest-support=sev0,memory-backend=ram0" if spec.snp
+               else "q35,accel=tcg")
     cmd = [
         "qemu-system-x86_64",
-        "-machine", "q35,accel=tcg",
+        "-machine", machine,
         "-cpu", spec.cpu,
         "-smp", str(spec.vcpus),
         "-m", str(spec.memory_mib),
@@ -87,7 +117,9 @@ def qemu_command(spec: BootSpec, vars_file: Path) -> list[str]:
         "-append", spec.append,
         "-device", "virtio-rng-pci",
     ]
-    if spec.firmware:
+    if spec.snp:
+        cmd += snp_arguments(spec.snp, spec.memory_mib)
+    elif spec.firmware:
         cmd += [
             "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
             "-drive", f"if=pflash,format=raw,unit=1,file={vars_file}",
@@ -126,7 +158,7 @@ def boot(spec: BootSpec, console_file: Optional[Path] = None,
     to console_file as it arrives."""
     workdir = Path(tempfile.mkdtemp(prefix="bp-qemu-"))
     vars_file = workdir / "OVMF_VARS.fd"
-    if spec.firmware:
+    if spec.firmware and not spec.snp:
         shutil.copyfile(OVMF_VARS, vars_file)
     cmd = qemu_command(spec, vars_file)
     start = time.monotonic()
