@@ -163,7 +163,7 @@ Status run(const AgentOptions &options, const Log &log) {
     limits.worker_threads = 4;
     server = TRY(HttpServer::create(
         std::move(api_listener),
-        [handler](const HttpRequest &request, const SocketAddress &peer) {
+        [handler](const ParsedHttpRequest &request, const SocketAddress &peer) {
           return handler->handle(request, peer);
         },
         limits, log.stage("api")));

@@ -13,15 +13,15 @@ namespace {
 constexpr char kAgentVersion[] = "bp-agent 0.1";
 constexpr std::string_view kResourcePrefix = "/cdh/resource/";
 
-HttpResponse octet_stream(SecretBytes body) {
-  HttpResponse response;
+HttpReply octet_stream(SecretBytes body) {
+  HttpReply response;
   response.content_type = "application/octet-stream";
   response.secret_body = std::move(body);
   return response;
 }
 
-HttpResponse method_not_allowed() {
-  HttpResponse response = HttpResponse::text(405, "Method Not Allowed\n");
+HttpReply method_not_allowed() {
+  HttpReply response = HttpReply::text(405, "Method Not Allowed\n");
   response.headers.push_back({"Allow", "GET"});
   return response;
 }
@@ -140,10 +140,10 @@ Result<SecretBytes> token_response_json(const KbsToken &token) {
   return out;
 }
 
-HttpResponse WorkloadApi::handle(const HttpRequest &request, const SocketAddress &peer) const {
+HttpReply WorkloadApi::handle(const ParsedHttpRequest &request, const SocketAddress &peer) const {
   if (!peer.is_loopback()) {
     log_.warning("workload API: refused %s: only loopback clients are served", peer.to_string().c_str());
-    return HttpResponse::text(403, "Forbidden\n");
+    return HttpReply::text(403, "Forbidden\n");
   }
   const std::string &path = request.path;
   enum class Route { resource, evidence, token, info, none } route = Route::none;
@@ -155,32 +155,32 @@ HttpResponse WorkloadApi::handle(const HttpRequest &request, const SocketAddress
     route = Route::token;
   else if (path == "/info")
     route = Route::info;
-  if (route == Route::none) return HttpResponse::text(404, "URL NOT FOUND\n");
+  if (route == Route::none) return HttpReply::text(404, "URL NOT FOUND\n");
   if (request.method != "GET") return method_not_allowed();
 
   switch (route) {
     case Route::resource:
-      if (!features_.resource) return HttpResponse::text(404, "Resource Feature Not Enabled\n");
+      if (!features_.resource) return HttpReply::text(404, "Resource Feature Not Enabled\n");
       return resource(std::string_view(path).substr(kResourcePrefix.size()));
     case Route::evidence:
-      if (!features_.evidence) return HttpResponse::text(404, "Attestation Feature Not Enabled\n");
+      if (!features_.evidence) return HttpReply::text(404, "Attestation Feature Not Enabled\n");
       return evidence(request);
     case Route::token:
-      if (!features_.token) return HttpResponse::text(404, "Attestation Feature Not Enabled\n");
+      if (!features_.token) return HttpReply::text(404, "Attestation Feature Not Enabled\n");
       return token(request);
     case Route::info:
       return info();
     case Route::none:
       break;
   }
-  return HttpResponse::text(404, "URL NOT FOUND\n");
+  return HttpReply::text(404, "URL NOT FOUND\n");
 }
 
-HttpResponse WorkloadApi::resource(std::string_view path_text) const {
+HttpReply WorkloadApi::resource(std::string_view path_text) const {
   auto parsed = parse_resource_path(path_text);
   if (!parsed.ok()) {
     log_.info("workload API: refused a resource request: %s", parsed.error().message().c_str());
-    return HttpResponse::text(400, parsed.error().message() + "\n");
+    return HttpReply::text(400, parsed.error().message() + "\n");
   }
   const ResourcePath &path = parsed.value();
   for (const ResourcePath &boot_only : boot_only_) {
@@ -188,24 +188,24 @@ HttpResponse WorkloadApi::resource(std::string_view path_text) const {
       log_.warning(
           "workload API: refused %s: a boot-only resource (disk key) is never served to the workload",
           path.uri().c_str());
-      return HttpResponse::text(
-          403, path.uri() + " is a boot-only resource and is never served to the workload\n");
+      return HttpReply::text(403,
+                             path.uri() + " is a boot-only resource and is never served to the workload\n");
     }
   }
   auto data = backend_.get_resource(path);
   if (!data.ok()) {
     log_.warning("workload API: %s: %s", path.uri().c_str(), data.error().message().c_str());
-    return HttpResponse::text(500, data.error().message() + "\n");
+    return HttpReply::text(500, data.error().message() + "\n");
   }
   log_.debug("workload API: served %s (%zu bytes)", path.uri().c_str(), data.value().size());
   return octet_stream(data.release_value());
 }
 
-HttpResponse WorkloadApi::evidence(const HttpRequest &request) const {
+HttpReply WorkloadApi::evidence(const ParsedHttpRequest &request) const {
   auto parameters = parse_query(request.query);
-  if (!parameters.ok()) return HttpResponse::text(400, "BAD REQUEST: " + parameters.error().message() + "\n");
+  if (!parameters.ok()) return HttpReply::text(400, "BAD REQUEST: " + parameters.error().message() + "\n");
   const std::string *runtime_data = find_parameter(parameters.value(), "runtime_data");
-  if (!runtime_data) return HttpResponse::text(400, "BAD REQUEST: missing runtime_data\n");
+  if (!runtime_data) return HttpReply::text(400, "BAD REQUEST: missing runtime_data\n");
   const std::string *encoding = find_parameter(parameters.value(), "encoding");
   Bytes data;
   if (!encoding) {
@@ -213,47 +213,47 @@ HttpResponse WorkloadApi::evidence(const HttpRequest &request) const {
   } else if (*encoding == "base64") {
     auto decoded = base64url_decode(*runtime_data);
     if (!decoded.ok())
-      return HttpResponse::text(
+      return HttpReply::text(
           400, "BAD REQUEST: runtime_data is not URL-safe base64: " + decoded.error().message() + "\n");
     data = decoded.release_value();
   } else {
-    return HttpResponse::text(400, "BAD REQUEST: unsupported runtime_data encoding (only base64)\n");
+    return HttpReply::text(400, "BAD REQUEST: unsupported runtime_data encoding (only base64)\n");
   }
   if (data.size() > kMaxRuntimeData)
-    return HttpResponse::text(
+    return HttpReply::text(
         400, format("BAD REQUEST: runtime_data is %zu bytes; an SNP report binds at most %zu\n", data.size(),
                     kMaxRuntimeData));
   data.resize(kMaxRuntimeData, 0);
   auto evidence = backend_.get_evidence(data);
   if (!evidence.ok()) {
     log_.warning("workload API: evidence: %s", evidence.error().message().c_str());
-    return HttpResponse::text(500, evidence.error().message() + "\n");
+    return HttpReply::text(500, evidence.error().message() + "\n");
   }
-  HttpResponse response;
+  HttpReply response;
   response.content_type = "application/octet-stream";
   response.body = evidence.release_value();
   return response;
 }
 
-HttpResponse WorkloadApi::token(const HttpRequest &request) const {
+HttpReply WorkloadApi::token(const ParsedHttpRequest &request) const {
   auto parameters = parse_query(request.query);
-  if (!parameters.ok()) return HttpResponse::text(400, "BAD REQUEST: " + parameters.error().message() + "\n");
+  if (!parameters.ok()) return HttpReply::text(400, "BAD REQUEST: " + parameters.error().message() + "\n");
   const std::string *type = find_parameter(parameters.value(), "token_type");
-  if (!type) return HttpResponse::text(400, "BAD REQUEST: missing token_type\n");
-  if (*type != "kbs") return HttpResponse::text(400, "BAD REQUEST: unsupported token_type (only kbs)\n");
+  if (!type) return HttpReply::text(400, "BAD REQUEST: missing token_type\n");
+  if (*type != "kbs") return HttpReply::text(400, "BAD REQUEST: unsupported token_type (only kbs)\n");
   auto token = backend_.get_token();
   if (!token.ok()) {
     log_.warning("workload API: token: %s", token.error().message().c_str());
-    return HttpResponse::text(500, token.error().message() + "\n");
+    return HttpReply::text(500, token.error().message() + "\n");
   }
   auto body = token_response_json(token.value());
-  if (!body.ok()) return HttpResponse::text(500, body.error().message() + "\n");
+  if (!body.ok()) return HttpReply::text(500, body.error().message() + "\n");
   log_.info("workload API: handed out a kbs token");
   return octet_stream(body.release_value());
 }
 
-HttpResponse WorkloadApi::info() const {
-  HttpResponse response;
+HttpReply WorkloadApi::info() const {
+  HttpReply response;
   response.content_type = "application/json";
   response.body = format("{\"version\":\"%s\",\"tee\":\"snp\",\"feature\":\"%s\"}", kAgentVersion,
                          workload_api_features_text(features_).c_str());

@@ -53,13 +53,13 @@ class WorkloadApi {
       : backend_(backend), boot_only_(std::move(boot_only)), features_(features), log_(std::move(log)) {}
 
   // Thread-safe when the backend is.
-  HttpResponse handle(const HttpRequest &request, const SocketAddress &peer) const;
+  HttpReply handle(const ParsedHttpRequest &request, const SocketAddress &peer) const;
 
  private:
-  HttpResponse resource(std::string_view path_text) const;
-  HttpResponse evidence(const HttpRequest &request) const;
-  HttpResponse token(const HttpRequest &request) const;
-  HttpResponse info() const;
+  HttpReply resource(std::string_view path_text) const;
+  HttpReply evidence(const ParsedHttpRequest &request) const;
+  HttpReply token(const ParsedHttpRequest &request) const;
+  HttpReply info() const;
 
   AgentBackend &backend_;
   const std::vector<ResourcePath> boot_only_;

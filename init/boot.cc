@@ -37,20 +37,6 @@ constexpr const char *kDefaultSeccompProfile = "/etc/buckypaper/seccomp-default.
 constexpr const char *kStatusFile = "/run/buckypaper/status.json";
 constexpr size_t kMaxCaCert = size_t{64} * 1024;
 
-snp::ProviderChoice provider_choice(ProviderChoice choice) {
-  switch (choice) {
-    case ProviderChoice::tsm:
-      return snp::ProviderChoice::tsm;
-    case ProviderChoice::sev_guest:
-      return snp::ProviderChoice::sev_guest;
-    case ProviderChoice::sim:
-      return snp::ProviderChoice::sim;
-    case ProviderChoice::automatic:
-      break;
-  }
-  return snp::ProviderChoice::automatic;
-}
-
 // What the agent reports to the host: the stages so far and the workload.
 class StatusPublisher {
  public:
@@ -107,7 +93,7 @@ class StatusPublisher {
 
 Result<kbs::AttestResult> attest_stage(const InitConfig &config, Random &random, const Log &log) {
   snp::ProviderSelection selection;
-  selection.choice = provider_choice(config.attestation.provider);
+  selection.choice = config.attestation.provider;
   selection.sim_enabled = config.attestation.allow_sim;
   auto provider = TRY(snp::select_provider(selection, log));
   log.info("provider %s", provider->name());

@@ -16,11 +16,12 @@
 #include "init/test_pause.h"
 #include "lib/core/log.h"
 #include "lib/core/result.h"
+#include "lib/snp/provider_select.h"
 
 namespace bp {
 
 enum class Flavour { production, debug };
-enum class ProviderChoice { automatic, tsm, sev_guest, sim };
+using ProviderChoice = snp::ProviderChoice;
 // What a resource fetched at boot is for. Disk keys are boot-only: the agent
 // never serves them to the workload.
 enum class ResourceUse { root_disk_key, data_disk_key, workload_secret };

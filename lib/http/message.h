@@ -9,13 +9,9 @@
 #include <vector>
 
 #include "lib/core/bytes.h"
+#include "lib/http/header.h"
 
 namespace bp {
-
-struct HttpHeader {
-  std::string name;  // responses: lower case
-  std::string value;
-};
 
 struct HttpRequest {
   std::string method;  // "GET", "POST"

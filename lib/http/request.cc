@@ -2,7 +2,7 @@
 
 namespace bp {
 
-const std::string *HttpRequest::header(std::string_view name) const {
+const std::string *ParsedHttpRequest::header(std::string_view name) const {
   for (const HttpHeader &h : headers) {
     if (h.name == name) return &h.value;
   }

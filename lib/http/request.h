@@ -6,15 +6,11 @@
 #include <vector>
 
 #include "lib/core/bytes.h"
+#include "lib/http/header.h"
 
 namespace bp {
 
-struct HttpHeader {
-  std::string name;   // lower case (field names are case-insensitive)
-  std::string value;  // without surrounding whitespace
-};
-
-struct HttpRequest {
+struct ParsedHttpRequest {
   std::string method;     // case-sensitive token: "GET"
   std::string target;     // the request-target as sent: "/aa/token?token_type=kbs"
   std::string path;       // target up to '?', not percent-decoded

@@ -38,7 +38,7 @@ class HttpRequestParser {
 
   State state() const { return state_; }
   // When complete.
-  HttpRequest &request() { return request_; }
+  ParsedHttpRequest &request() { return request_; }
   // When failed: the status to answer with (400, 413, 414, 431, 501, 505) and
   // what was wrong, for the response body and the log.
   int error_status() const { return error_status_; }
@@ -57,7 +57,7 @@ class HttpRequestParser {
   std::string head_;
   bool head_done_ = false;
   size_t body_expected_ = 0;
-  HttpRequest request_;
+  ParsedHttpRequest request_;
   int error_status_ = 0;
   std::string error_message_;
 };

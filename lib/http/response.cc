@@ -4,8 +4,8 @@
 
 namespace bp {
 
-HttpResponse HttpResponse::text(int status, std::string body) {
-  HttpResponse response;
+HttpReply HttpReply::text(int status, std::string body) {
+  HttpReply response;
   response.status = status;
   response.content_type = "text/plain; charset=utf-8";
   response.body = std::move(body);
@@ -45,7 +45,7 @@ const char *http_reason_phrase(int status) {
   }
 }
 
-std::string http_response_head(const HttpResponse &response) {
+std::string http_response_head(const HttpReply &response) {
   std::string head = format("HTTP/1.1 %d %s\r\n", response.status, http_reason_phrase(response.status));
   if (!response.content_type.empty()) head += "Content-Type: " + response.content_type + "\r\n";
   for (const HttpHeader &h : response.headers) head += h.name + ": " + h.value + "\r\n";

@@ -12,7 +12,7 @@
 
 namespace bp {
 
-struct HttpResponse {
+struct HttpReply {
   int status = 200;
   std::string content_type;         // omitted when empty
   std::vector<HttpHeader> headers;  // more fields, as written (e.g. {"Allow", "GET"})
@@ -21,7 +21,7 @@ struct HttpResponse {
   // private key) stay in locked memory that is zeroed after sending.
   SecretBytes secret_body;
 
-  static HttpResponse text(int status, std::string body);
+  static HttpReply text(int status, std::string body);
 
   ByteView body_view() const { return secret_body.empty() ? ByteView::of_string(body) : secret_body.view(); }
 };
@@ -31,6 +31,6 @@ const char *http_reason_phrase(int status);
 
 // Status line and header fields up to and including the blank line, with
 // Content-Length of the body and "Connection: close".
-std::string http_response_head(const HttpResponse &response);
+std::string http_response_head(const HttpReply &response);
 
 }  // namespace bp

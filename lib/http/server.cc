@@ -51,7 +51,7 @@ struct HttpServer::Connection {
   Phase phase = Phase::reading;
   uint64_t deadline_ms;
   std::string head;
-  HttpResponse response;
+  HttpReply response;
   size_t written = 0;
   size_t drained = 0;
   bool closed = false;
@@ -112,7 +112,7 @@ void HttpServer::worker_loop() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    HttpResponse response = handler_(job.request, job.peer);
+    HttpReply response = handler_(job.request, job.peer);
     {
       MutexLock lock(mutex_);
       done_.push_back(Done{job.connection, std::move(response)});
@@ -136,7 +136,7 @@ bool HttpServer::refuse(AcceptedConnection connection, int status, const char *m
   c->refusal = true;
   Connection &ref = *c;
   connections_.emplace(id, std::move(c));
-  respond(ref, HttpResponse::text(status, message), now_ms);
+  respond(ref, HttpReply::text(status, message), now_ms);
   return true;
 }
 
@@ -175,7 +175,7 @@ void HttpServer::accept_pending(uint64_t now_ms) {
   }
 }
 
-void HttpServer::respond(Connection &connection, HttpResponse response, uint64_t now_ms) {
+void HttpServer::respond(Connection &connection, HttpReply response, uint64_t now_ms) {
   connection.head = http_response_head(response);
   connection.response = std::move(response);
   connection.written = 0;
@@ -216,7 +216,7 @@ void HttpServer::on_readable(Connection &connection, uint64_t now_ms) {
       const std::string &why = connection.parser.error_message();
       log_.info("HTTP server: %s: refused a request with %d: %s", connection.peer.to_string().c_str(), status,
                 why.c_str());
-      respond(connection, HttpResponse::text(status, why + "\n"), now_ms);
+      respond(connection, HttpReply::text(status, why + "\n"), now_ms);
       return;
     }
     case HttpRequestParser::State::complete: {
@@ -278,7 +278,7 @@ void HttpServer::on_deadline(Connection &connection, uint64_t now_ms) {
       log_.info("HTTP server: %s: no complete request within %llu ms; closing",
                 connection.peer.to_string().c_str(),
                 static_cast<unsigned long long>(limits_.request_timeout_ms));
-      respond(connection, HttpResponse::text(408, "Request Timeout\n"), now_ms);
+      respond(connection, HttpReply::text(408, "Request Timeout\n"), now_ms);
       // A client that does not read its 408 either is dropped at the next deadline.
       return;
     case Connection::Phase::writing:

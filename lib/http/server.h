@@ -44,7 +44,7 @@ struct HttpServerLimits {
 };
 
 // Called on worker threads, several at a time: it must be thread-safe.
-using HttpHandler = std::function<HttpResponse(const HttpRequest &request, const SocketAddress &peer)>;
+using HttpHandler = std::function<HttpReply(const ParsedHttpRequest &request, const SocketAddress &peer)>;
 
 class HttpServer {
  public:
@@ -64,12 +64,12 @@ class HttpServer {
   struct Connection;
   struct Job {
     uint64_t connection;
-    HttpRequest request;
+    ParsedHttpRequest request;
     SocketAddress peer;
   };
   struct Done {
     uint64_t connection;
-    HttpResponse response;
+    HttpReply response;
   };
 
   HttpServer(UniqueFd listener, UniqueFd wake, HttpHandler handler, HttpServerLimits limits, Log log);
@@ -81,7 +81,7 @@ class HttpServer {
   void on_writable(Connection &connection, uint64_t now_ms);
   void on_drain(Connection &connection);
   void on_deadline(Connection &connection, uint64_t now_ms);
-  void respond(Connection &connection, HttpResponse response, uint64_t now_ms);
+  void respond(Connection &connection, HttpReply response, uint64_t now_ms);
   // Answers a connection without reading it; false when it was just closed.
   bool refuse(AcceptedConnection connection, int status, const char *message, size_t &refusing,
               uint64_t now_ms);

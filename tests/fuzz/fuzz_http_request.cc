@@ -50,8 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   }
   if (state != State::complete) return 0;
-  const bp::HttpRequest &a = whole.request();
-  const bp::HttpRequest &b = pieces.request();
+  const bp::ParsedHttpRequest &a = whole.request();
+  const bp::ParsedHttpRequest &b = pieces.request();
   FUZZ_CHECK(a.method == b.method && a.target == b.target && a.path == b.path && a.query == b.query);
   FUZZ_CHECK(a.minor_version == b.minor_version && a.body == b.body && a.headers.size() == b.headers.size());
   for (size_t i = 0; i < a.headers.size(); ++i) {

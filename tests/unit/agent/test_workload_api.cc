@@ -10,8 +10,8 @@
 
 namespace {
 
-bp::HttpRequest get(const std::string &target) {
-  bp::HttpRequest r;
+bp::ParsedHttpRequest get(const std::string &target) {
+  bp::ParsedHttpRequest r;
   r.method = "GET";
   r.target = target;
   size_t q = target.find('?');
@@ -31,14 +31,14 @@ struct Fixture {
     backend.resources["default/key/1"] = "12345678901234567890";
     backend.resources["buckypaper/disk/root"] = "DISK KEY";
   }
-  bp::HttpResponse call(const std::string &target) { return api.handle(get(target), kLoopback); }
+  bp::HttpReply call(const std::string &target) { return api.handle(get(target), kLoopback); }
 };
 
-std::string body(const bp::HttpResponse &r) { return std::string(r.body_view().as_string_view()); }
+std::string body(const bp::HttpReply &r) { return std::string(r.body_view().as_string_view()); }
 
 void test_resource(void **) {
   Fixture f;
-  bp::HttpResponse r = f.call("/cdh/resource/default/key/1");
+  bp::HttpReply r = f.call("/cdh/resource/default/key/1");
   assert_int_equal(r.status, 200);
   assert_string_equal(r.content_type.c_str(), "application/octet-stream");
   assert_string_equal(body(r).c_str(), "12345678901234567890");
@@ -71,7 +71,7 @@ void test_path_traversal(void **) {
       "/cdh/resource/default/./1",
   };
   for (const char *target : bad) {
-    bp::HttpResponse r = f.call(target);
+    bp::HttpReply r = f.call(target);
     if (r.status != 400) fail_msg("%s: status %d", target, r.status);
   }
   assert_int_equal(f.backend.calls.load(), 0);  // nothing reached the broker
@@ -81,7 +81,7 @@ void test_path_traversal(void **) {
 
 void test_boot_only_is_never_served(void **) {
   Fixture f;
-  bp::HttpResponse r = f.call("/cdh/resource/buckypaper/disk/root");
+  bp::HttpReply r = f.call("/cdh/resource/buckypaper/disk/root");
   assert_int_equal(r.status, 403);
   assert_non_null(strstr(body(r).c_str(), "boot-only"));
   assert_null(strstr(body(r).c_str(), "DISK KEY"));
@@ -93,16 +93,16 @@ void test_boot_only_is_never_served(void **) {
 void test_loopback_only(void **) {
   Fixture f;
   bp::SocketAddress remote = bp::SocketAddress::ipv4(0x0a00020f, 40000);
-  bp::HttpResponse r = f.api.handle(get("/cdh/resource/default/key/1"), remote);
+  bp::HttpReply r = f.api.handle(get("/cdh/resource/default/key/1"), remote);
   assert_int_equal(r.status, 403);
   assert_int_equal(f.backend.calls.load(), 0);
 }
 
 void test_methods_and_unknown_urls(void **) {
   Fixture f;
-  bp::HttpRequest post = get("/cdh/resource/default/key/1");
+  bp::ParsedHttpRequest post = get("/cdh/resource/default/key/1");
   post.method = "POST";
-  bp::HttpResponse r = f.api.handle(post, kLoopback);
+  bp::HttpReply r = f.api.handle(post, kLoopback);
   assert_int_equal(r.status, 405);
   assert_string_equal(r.headers.at(0).value.c_str(), "GET");
   post = get("/aa/token?token_type=kbs");
@@ -125,7 +125,7 @@ void test_features(void **) {
   bp::WorkloadApiFeatures only_resource = ASSERT_OK(bp::parse_workload_api_features("resource"));
   Fixture f(only_resource);
   assert_int_equal(f.call("/cdh/resource/default/key/1").status, 200);
-  bp::HttpResponse r = f.call("/aa/token?token_type=kbs");
+  bp::HttpReply r = f.call("/aa/token?token_type=kbs");
   assert_int_equal(r.status, 404);
   assert_string_equal(body(r).c_str(), "Attestation Feature Not Enabled\n");
   assert_int_equal(f.call("/aa/evidence?runtime_data=x").status, 404);
@@ -143,7 +143,7 @@ void test_features(void **) {
 void test_evidence_binds_runtime_data_like_coco(void **) {
   Fixture f;
   // Raw: the query value's bytes (form-decoded), zero-padded to 64.
-  bp::HttpResponse r = f.call("/aa/evidence?runtime_data=ab+c%21");
+  bp::HttpReply r = f.call("/aa/evidence?runtime_data=ab+c%21");
   assert_int_equal(r.status, 200);
   assert_string_equal(r.content_type.c_str(), "application/octet-stream");
   assert_string_equal(f.backend.last_report_data_hex.c_str(),
@@ -155,7 +155,7 @@ void test_evidence_binds_runtime_data_like_coco(void **) {
   assert_int_equal(f.call("/aa/evidence?runtime_data=" + std::string(64, 'x')).status, 200);
   assert_string_equal(f.backend.last_report_data_hex.c_str(),
                       bp::hex_encode(bp::ByteView::of_string(std::string(64, 'x'))).c_str());
-  bp::HttpResponse too_long = f.call("/aa/evidence?runtime_data=" + std::string(65, 'x'));
+  bp::HttpReply too_long = f.call("/aa/evidence?runtime_data=" + std::string(65, 'x'));
   assert_int_equal(too_long.status, 400);
   assert_non_null(strstr(body(too_long).c_str(), "65 bytes"));
   assert_int_equal(f.call("/aa/evidence").status, 400);
@@ -173,7 +173,7 @@ void test_evidence_binds_runtime_data_like_coco(void **) {
 
 void test_token(void **) {
   Fixture f;
-  bp::HttpResponse r = f.call("/aa/token?token_type=kbs");
+  bp::HttpReply r = f.call("/aa/token?token_type=kbs");
   assert_int_equal(r.status, 200);
   assert_false(r.secret_body.empty());
   bp::Json json = ASSERT_OK(bp::parse_json(body(r), 10000, 2));
@@ -199,7 +199,7 @@ void test_token_json_escaping(void **) {
 void test_through_the_server(void **) {
   Fixture f;
   test::RunningServer s(
-      [&f](const bp::HttpRequest &r, const bp::SocketAddress &p) { return f.api.handle(r, p); }, {});
+      [&f](const bp::ParsedHttpRequest &r, const bp::SocketAddress &p) { return f.api.handle(r, p); }, {});
   std::string r = test::get(s.port, "/cdh/resource/default/key/1");
   assert_int_equal(test::status_of(r), 200);
   assert_string_equal(test::body_of(r).c_str(), "12345678901234567890");

@@ -11,18 +11,18 @@
 
 namespace {
 
-bp::HttpResponse echo(const bp::HttpRequest &request, const bp::SocketAddress &peer) {
+bp::HttpReply echo(const bp::ParsedHttpRequest &request, const bp::SocketAddress &peer) {
   if (request.path == "/slow") usleep(600 * 1000);
   if (request.path == "/secret") {
-    bp::HttpResponse r;
+    bp::HttpReply r;
     r.content_type = "application/octet-stream";
     r.secret_body = bp::SecretBytes::copy_of(bp::ByteView::of_string(std::string_view("s3cr3t\x00\x01", 8)))
                         .release_value();
     return r;
   }
-  if (request.path == "/big") return bp::HttpResponse::text(200, std::string(size_t{3} << 20, 'b'));
-  return bp::HttpResponse::text(200, request.method + " " + request.target + " from " +
-                                         (peer.is_loopback() ? "loopback" : "elsewhere"));
+  if (request.path == "/big") return bp::HttpReply::text(200, std::string(size_t{3} << 20, 'b'));
+  return bp::HttpReply::text(200, request.method + " " + request.target + " from " +
+                                      (peer.is_loopback() ? "loopback" : "elsewhere"));
 }
 
 void test_serves_requests(void **) {
@@ -118,7 +118,7 @@ void test_connection_limit(void **) {
 void test_client_that_leaves_early(void **) {
   std::atomic<int> calls{0};
   test::RunningServer s(
-      [&calls](const bp::HttpRequest &r, const bp::SocketAddress &p) {
+      [&calls](const bp::ParsedHttpRequest &r, const bp::SocketAddress &p) {
         ++calls;
         return echo(r, p);
       },
@@ -163,7 +163,7 @@ void test_non_loopback_peer_is_refused(void **) {
   uint16_t port = ASSERT_OK(bp::local_address(listener.get())).port();
   std::unique_ptr<bp::HttpServer> server = ASSERT_OK(bp::HttpServer::create(
       std::move(listener),
-      [&calls](const bp::HttpRequest &r, const bp::SocketAddress &p) {
+      [&calls](const bp::ParsedHttpRequest &r, const bp::SocketAddress &p) {
         ++calls;
         return echo(r, p);
       },

@@ -31,7 +31,7 @@ void test_simple_get(void **) {
                             "GET /aa/token?token_type=kbs HTTP/1.1\r\nHost: 127.0.0.1:8006\r\n"
                             "User-Agent: curl/7.88\r\nAccept: */*\r\n\r\n"),
                    State::complete);
-  bp::HttpRequest &r = parser.request();
+  bp::ParsedHttpRequest &r = parser.request();
   assert_string_equal(r.method.c_str(), "GET");
   assert_string_equal(r.target.c_str(), "/aa/token?token_type=kbs");
   assert_string_equal(r.path.c_str(), "/aa/token");
