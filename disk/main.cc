@@ -1,14 +1,17 @@
-// bp-disk: LUKS2 inspection, formatting and recovery on the host.
+// bp-disk: LUKS2 inspection, formatting and recovery on the host; in a debug
+// guest, the live device-mapper tables.
 //
 //   bp-disk luks2 dump DEV
 //   bp-disk luks2 format DEV --key-file F [--integrity] [--sector-size 512|4096] [--label L]
 //   bp-disk luks2 volume-key DEV --key-file F
 //   bp-disk luks2 write DEV --key-file F --input IMAGE
 //   bp-disk luks2 read DEV --key-file F --output FILE [--length BYTES]
+//   bp-disk dm table [NAME]
 //
 // dump prints the validated header as JSON, or every reason it is refused and
 // exits 1. Every command exits 1 when the header is refused or the key does
-// not open it, 2 on a usage error.
+// not open it, 2 on a usage error. dm table prints what `dmsetup table` would
+// (through the ioctl interface; exits 1 if device-mapper cannot be asked).
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +20,7 @@
 
 #include "disk/luks2_commands.h"
 #include "lib/core/strings.h"
+#include "lib/dm/dm_table_listing.h"
 
 namespace bp {
 namespace {
@@ -28,7 +32,8 @@ int usage() {
       "       bp-disk luks2 format DEV --key-file F [--integrity] [--sector-size 512|4096] [--label L]\n"
       "       bp-disk luks2 volume-key DEV --key-file F\n"
       "       bp-disk luks2 write DEV --key-file F --input IMAGE\n"
-      "       bp-disk luks2 read DEV --key-file F --output FILE [--length BYTES]\n");
+      "       bp-disk luks2 read DEV --key-file F --output FILE [--length BYTES]\n"
+      "       bp-disk dm table [NAME]\n");
   return 2;
 }
 
@@ -87,6 +92,20 @@ int fail(const Error &error) {
   return 1;
 }
 
+int dm_table(const std::string &name) {
+  Result<DmControl> control = DmControl::open();
+  if (!control.ok()) return fail(control.error());
+  Result<std::vector<DmTableListing>> tables = read_dm_tables(control.value(), name);
+  if (!tables.ok()) return fail(tables.error());
+  if (tables.value().empty()) {
+    (void)fprintf(stderr, "bp-disk: no device-mapper devices\n");
+    return 0;
+  }
+  std::string text = format_dm_table_listing(tables.value());
+  (void)fputs(text.c_str(), stdout);
+  return 0;
+}
+
 int run(const Args &a) {
   if (a.command == "dump") return luks2_dump(a.device, stdout, stderr);
   if (a.command == "format") {
@@ -125,6 +144,10 @@ int run(const Args &a) {
 }  // namespace bp
 
 int main(int argc, char **argv) {
+  if (argc >= 2 && strcmp(argv[1], "dm") == 0) {
+    if (argc < 3 || argc > 4 || strcmp(argv[2], "table") != 0) return bp::usage();
+    return bp::dm_table(argc == 4 ? argv[3] : "");
+  }
   bp::Result<bp::Args> args = bp::parse(argc, argv);
   if (!args.ok()) {
     (void)fprintf(stderr, "bp-disk: %s\n", args.error().message().c_str());

@@ -1,8 +1,6 @@
 #include "init/boot.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +8,7 @@
 #include <string>
 
 #include "init/agent_launch.h"
+#include "init/boot_secrets.h"
 #include "init/config_parse.h"
 #include "init/disks.h"
 #include "init/early.h"
@@ -19,9 +18,7 @@
 #include "init/power_off.h"
 #include "init/stage.h"
 #include "init/supervise.h"
-#include "lib/agent/boot_resources.h"
 #include "lib/agent/boot_status.h"
-#include "lib/agent/resource_path.h"
 #include "lib/core/file_io.h"
 #include "lib/crypto/random.h"
 #include "lib/kbs/attest.h"
@@ -116,52 +113,6 @@ Result<kbs::AttestResult> attest_stage(const InitConfig &config, Random &random,
   return result;
 }
 
-const SecretBytes *key_for(const InitConfig &config, const kbs::AttestResult &released, ResourceUse use) {
-  for (const ResourceConfig &resource : config.resources) {
-    if (resource.use == use) return released.find(resource.name);
-  }
-  return nullptr;
-}
-
-Result<DisksStageResult> disks_stage(const InitConfig &config, kbs::AttestResult &released, Random &random,
-                                     const Log &log) {
-  const SecretBytes *root_key = key_for(config, released, ResourceUse::root_disk_key);
-  const SecretBytes *data_key = key_for(config, released, ResourceUse::data_disk_key);
-  if (!root_key) return Error("the broker released no root disk key");
-  if (config.data_disk && !data_key) return Error("the broker released no data disk key");
-  auto disks = run_disks_stage(config, *root_key, data_key, random, log);
-  // The kernel holds the volume keys now (or nothing was opened): ours go.
-  for (kbs::NamedSecret &secret : released.resources) {
-    for (const ResourceConfig &resource : config.resources) {
-      if (resource.name == secret.name && resource.use != ResourceUse::workload_secret) secret.value.wipe();
-    }
-  }
-  return disks;
-}
-
-// The workload secrets for the agent, in a sealed memfd it inherits: they
-// stay in memory and never become a file.
-Result<UniqueFd> agent_secrets(const InitConfig &config, const kbs::AttestResult &released) {
-  std::vector<BootResource> resources;
-  for (const ResourceConfig &resource : config.resources) {
-    if (resource.use != ResourceUse::workload_secret) continue;
-    const SecretBytes *value = released.find(resource.name);
-    if (!value) return Error("the broker released no '" + resource.name + "'");
-    BootResource item;
-    item.path = TRY(parse_resource_path(resource.repository + "/" + resource.type + "/" + resource.tag));
-    item.data = TRY(SecretBytes::copy_of(value->view()));
-    resources.push_back(std::move(item));
-  }
-  SecretBytes contents = TRY(serialize_boot_resources(resources));
-  UniqueFd fd(memfd_create("bp-agent-resources", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!fd.valid()) return Error::from_errno("memfd_create", errno);
-  TRY(write_all(fd.get(), contents.view()));
-  if (fcntl(fd.get(), F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0) {
-    return Error::from_errno("sealing the agent's resources", errno);
-  }
-  return fd;
-}
-
 struct Workload {
   Supervisor supervisor;
   WorkloadProcess process;
@@ -242,18 +193,18 @@ BootOutcome run_boot(const Log &console_log) {
   auto released = timeline.run("attest", [&](const Log &l) { return attest_stage(cfg, random.value(), l); });
   status.publish();
   if (!released.ok()) return outcome;
-  auto secrets_fd = agent_secrets(cfg, released.value());
+  auto secrets_fd = agent_secrets_memfd(cfg, released.value());
   if (!secrets_fd.ok()) {
     log.error("handing the workload secrets to the agent: %s", secrets_fd.error().message().c_str());
     return outcome;
   }
 
   DisksStageOptions paths;
-  auto disks = timeline.run(
-      "disks", [&](const Log &l) { return disks_stage(cfg, released.value(), random.value(), l); });
-  // Every secret is in the kernel (disk keys) or the memfd (workload secrets) now.
-  released.value().resources.clear();
-  released.value().token.wipe();
+  // Afterwards every secret is in the kernel (disk keys) or the memfd
+  // (workload secrets), whatever happened: released is empty.
+  auto disks = timeline.run("disks", [&](const Log &l) {
+    return run_disks_with_released_keys(cfg, released.value(), random.value(), l, paths);
+  });
   status.publish();
   if (!disks.ok()) return outcome;
 

@@ -58,7 +58,7 @@ Result<DataDiskAction> plan_data_disk(const Luks2VolumeCheck &check) {
 Result<DmDevice> activate_luks2_crypt(const DmControl &control, const std::string &device,
                                       const Luks2Metadata &metadata, uint64_t device_size,
                                       const std::string &uuid, const SecretBytes &volume_key,
-                                      const std::string &name, bool read_only) {
+                                      const std::string &name, bool read_only, const std::string &node_dir) {
   if (metadata.segment.integrity != Luks2Integrity::none) {
     return Error("hmac(sha256) integrity needs a dm-integrity device, which the init does not set up yet");
   }
@@ -79,6 +79,7 @@ Result<DmDevice> activate_luks2_crypt(const DmControl &control, const std::strin
   spec.table.push_back(TRY(crypt_target(crypt)));
   spec.options.read_only = read_only;
   spec.options.secure_data = true;
+  spec.node_dir = node_dir;
   DmDevice dm = TRY(DmDevice::activate(control, spec));
   // dm-crypt copied the key when the table was loaded.
   TRY(key.remove());
@@ -118,7 +119,7 @@ Result<RootDisk> open_root_disk(const DmControl &control, const RootDiskSpec &sp
   SecretBytes volume_key = TRY_CONTEXT(luks2_unlock(fd.get(), volume.metadata, key.view()), spec.device);
   const std::string &uuid = volume.headers.header.header.uuid;
   DmDevice crypt = TRY(activate_luks2_crypt(control, spec.device, volume.metadata, volume.device_size, uuid,
-                                            volume_key, kRootCrypt, /*read_only=*/true));
+                                            volume_key, kRootCrypt, /*read_only=*/true, spec.dm_node_dir));
   volume_key.wipe();
   log.info("root: %s unlocked as %s", spec.device.c_str(), crypt.node_path().c_str());
 
@@ -138,6 +139,7 @@ Result<RootDisk> open_root_disk(const DmControl &control, const RootDiskSpec &sp
   verity_spec.uuid = dm_uuid("VERITY", uuid, kRootVerity);
   verity_spec.table.push_back(TRY(verity_target(verity)));
   verity_spec.options.read_only = true;
+  verity_spec.node_dir = spec.dm_node_dir;
   DmDevice verity_device = TRY(DmDevice::activate(control, verity_spec));
   MountedFs mount = TRY(MountedFs::mount(verity_device.node_path(), spec.mount_point, "erofs",
                                          MS_RDONLY | MS_NODEV | MS_NOSUID));
@@ -163,8 +165,9 @@ Result<DataDisk> open_data_disk(const DmControl &control, const DataDiskSpec &sp
     pause_if_configured(spec.test_pause, TestPause::data_keyslots_written, log);
     // The volume works before its header exists: make the file system now,
     // so that a committed header always has one.
-    DmDevice crypt = TRY(activate_luks2_crypt(control, spec.device, volume.metadata(), size, volume.uuid(),
-                                              volume.volume_key(), kDataCrypt, /*read_only=*/false));
+    DmDevice crypt =
+        TRY(activate_luks2_crypt(control, spec.device, volume.metadata(), size, volume.uuid(),
+                                 volume.volume_key(), kDataCrypt, /*read_only=*/false, spec.dm_node_dir));
     TRY(run_program(
         {spec.mke2fs, "-t", "ext4", "-b", "4096", "-q", "-F", "-E", "nodiscard", crypt.node_path()}));
     pause_if_configured(spec.test_pause, TestPause::data_filesystem_made, log);
@@ -185,9 +188,9 @@ Result<DataDisk> open_data_disk(const DmControl &control, const DataDiskSpec &sp
     log.info("data: completing an interrupted format (writing the primary header)");
     TRY(complete_luks2_primary(fd.get(), volume.headers.header, random));
   }
-  DmDevice crypt =
-      TRY(activate_luks2_crypt(control, spec.device, volume.metadata, volume.device_size,
-                               volume.headers.header.header.uuid, volume_key, kDataCrypt, false));
+  DmDevice crypt = TRY(activate_luks2_crypt(control, spec.device, volume.metadata, volume.device_size,
+                                            volume.headers.header.header.uuid, volume_key, kDataCrypt, false,
+                                            spec.dm_node_dir));
   volume_key.wipe();
   if (!TRY(has_ext4_superblock(crypt.node_path()))) {
     return Error(spec.device +
@@ -212,6 +215,7 @@ Result<DisksStageResult> run_disks_stage(const InitConfig &config, const SecretB
   root.verity = config.root_disk.verity;
   root.on_corruption = config.root_disk.on_corruption;
   root.mount_point = options.root_mount;
+  root.dm_node_dir = options.dev_dir + "/mapper";
   RootDisk root_disk = TRY_CONTEXT(open_root_disk(control, root, root_key, log), "root disk");
 
   std::optional<DataDisk> data_disk;
@@ -223,6 +227,7 @@ Result<DisksStageResult> run_disks_stage(const InitConfig &config, const SecretB
     data.mount_point = options.data_mount;
     data.mke2fs = options.mke2fs;
     data.test_pause = config.test_pause;
+    data.dm_node_dir = options.dev_dir + "/mapper";
     // On failure root_disk's destructor tears the root down again.
     data_disk.emplace(TRY_CONTEXT(open_data_disk(control, data, *data_key, random, log), "data disk"));
   }

@@ -48,6 +48,7 @@ struct RootDiskSpec {
   VerityConfig verity;
   CorruptionAction on_corruption = CorruptionAction::restart;
   std::string mount_point;  // where the erofs root is mounted
+  std::string dm_node_dir = "/dev/mapper";
 };
 
 struct DataDiskSpec {
@@ -56,6 +57,7 @@ struct DataDiskSpec {
   std::string mount_point;
   std::string mke2fs = "/sbin/mke2fs";  // in the initramfs
   TestPause test_pause = TestPause::none;
+  std::string dm_node_dir = "/dev/mapper";
 };
 
 // Members are destroyed bottom-up: the mount first, the crypt device last.
@@ -85,7 +87,7 @@ struct DisksStageOptions {
   std::string data_mount = "/run/buckypaper/data";  // handover bind-mounts it at disks.data.mount
   std::string mke2fs = "/sbin/mke2fs";
   std::string sys_block = "/sys/block";
-  std::string dev_dir = "/dev";
+  std::string dev_dir = "/dev";  // disks, and mapper/ (the control node and the dm nodes)
 };
 
 struct DisksStageResult {
@@ -107,11 +109,12 @@ enum class DataDiskAction { format, complete_format, open };
 Result<DataDiskAction> plan_data_disk(const Luks2VolumeCheck &check);
 
 // Activates dm-crypt over a LUKS2 volume's segment with the volume key
-// (through a logon key "buckypaper:<name>" that is gone when this returns).
+// (through a logon key "buckypaper:<name>" that is gone when this returns),
+// its node in node_dir.
 Result<DmDevice> activate_luks2_crypt(const DmControl &control, const std::string &device,
                                       const Luks2Metadata &metadata, uint64_t device_size,
                                       const std::string &uuid, const SecretBytes &volume_key,
-                                      const std::string &name, bool read_only);
+                                      const std::string &name, bool read_only, const std::string &node_dir);
 
 // The ext4 magic (0xEF53 at byte 1080) on a device.
 Result<bool> has_ext4_superblock(const std::string &device);

@@ -6,6 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <utility>
 
 namespace bp {
@@ -15,6 +16,10 @@ namespace {
 // and the tests must see the same locking as the shipped binaries.
 int lock_pages(void *p, size_t n) { return static_cast<int>(syscall(SYS_mlock, p, n)); }
 int unlock_pages(void *p, size_t n) { return static_cast<int>(syscall(SYS_munlock, p, n)); }
+
+// Process-wide by nature (it counts allocations, like the allocator's own
+// bookkeeping); only observed, never steers behaviour.
+std::atomic<size_t> g_live{0};
 
 }  // namespace
 
@@ -32,6 +37,7 @@ Result<SecretBytes> SecretBytes::allocate(size_t size) {
     return Error::from_errno("secret: mlock", err);
   }
   (void)madvise(p, mapped, MADV_DONTDUMP);
+  g_live.fetch_add(1, std::memory_order_relaxed);
   return SecretBytes(static_cast<uint8_t *>(p), size, mapped);
 }
 
@@ -66,9 +72,12 @@ void SecretBytes::wipe() {
   zero();
   unlock_pages(data_, mapped_);
   munmap(data_, mapped_);
+  g_live.fetch_sub(1, std::memory_order_relaxed);
   data_ = nullptr;
   size_ = 0;
   mapped_ = 0;
 }
+
+size_t SecretBytes::live_count() { return g_live.load(std::memory_order_relaxed); }
 
 }  // namespace bp

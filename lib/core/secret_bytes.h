@@ -32,6 +32,10 @@ class SecretBytes {
   // Zeroes and releases the pages now rather than at scope end.
   void wipe();
 
+  // How many secrets hold pages right now, in the whole process: the key
+  // hygiene tests check that a failure path leaves none behind.
+  static size_t live_count();
+
  private:
   SecretBytes(uint8_t *data, size_t size, size_t mapped) : data_(data), size_(size), mapped_(mapped) {}
 

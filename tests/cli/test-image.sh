@@ -77,6 +77,8 @@ for f in init bin/bp-agent etc/buckypaper/init.json etc/buckypaper/kbs-ca.pem \
   check "production initramfs has $f" grep -qx "$f" "$work/a.list"
 done
 check "production initramfs has no shell or busybox" bash -c "! grep -Eq '(^|/)(sh|ash|bash|busybox)\$' '$work/a.list'"
+check "production initramfs has no debugging tools (bp-disk, dmsetup)" bash -c \
+  "! grep -Eq '(^|/)(bp-disk|bp-measure|dmsetup|cryptsetup|gdb|strace)\$' '$work/a.list'"
 check "production initramfs holds only the expected files" bash -c \
   "! grep -Evx '(bin|sbin|etc|etc/buckypaper|dev|proc|sys|run|tmp|lib|lib64|lib/x86_64-linux-gnu)|init|bin/bp-agent|etc/buckypaper/[a-z-]+\.(json|pem)|etc/mke2fs.conf|sbin/mke2fs|lib64/ld-linux-x86-64\.so\.2|lib/x86_64-linux-gnu/lib[a-z0-9_]+\.so\.[0-9]+' '$work/a.list'"
 mkdir -p "$work/ramfs"
@@ -130,6 +132,7 @@ check "debug build" build "$work/d" --bundle "$work/bundle" --flavour debug >"$w
 listing "$work/d/img/initramfs.cpio.zst" >"$work/d.list"
 check "debug initramfs has busybox" grep -qx bin/busybox "$work/d.list"
 check "debug initramfs has /bin/sh" grep -qx bin/sh "$work/d.list"
+check "debug initramfs has bp-disk (dm table)" grep -qx bin/bp-disk "$work/d.list"
 check "debug launch digest differs" bash -c \
   "! cmp -s '$work/a/img/reference-values.json' '$work/d/img/reference-values.json'"
 

@@ -56,6 +56,27 @@ void test_move_leaves_source_empty(void **) {
   assert_true(b.empty());  // NOLINT(bugprone-use-after-move,clang-analyzer-cplusplus.Move)
 }
 
+void test_live_count(void **) {
+  size_t before = bp::SecretBytes::live_count();
+  {
+    bp::SecretBytes a = ASSERT_OK(bp::SecretBytes::copy_of(unhex("01020304")));
+    bp::SecretBytes b = ASSERT_OK(bp::SecretBytes::allocate(10000));
+    assert_int_equal(bp::SecretBytes::live_count(), before + 2);
+    bp::SecretBytes moved = std::move(a);  // one allocation, now in another handle
+    assert_int_equal(bp::SecretBytes::live_count(), before + 2);
+    moved = std::move(b);  // the old contents of `moved` are wiped
+    assert_int_equal(bp::SecretBytes::live_count(), before + 1);
+    moved.zero();  // zeroed, still allocated
+    assert_int_equal(bp::SecretBytes::live_count(), before + 1);
+  }
+  assert_int_equal(bp::SecretBytes::live_count(), before);
+  bp::SecretBytes c = ASSERT_OK(bp::SecretBytes::copy_of(unhex("aa")));
+  c.wipe();
+  assert_int_equal(bp::SecretBytes::live_count(), before);
+  bp::SecretBytes empty = ASSERT_OK(bp::SecretBytes::allocate(0));  // no pages
+  assert_int_equal(bp::SecretBytes::live_count(), before);
+}
+
 void test_empty_secret(void **) {
   bp::SecretBytes empty = ASSERT_OK(bp::SecretBytes::allocate(0));
   assert_true(empty.empty());
@@ -69,4 +90,4 @@ void test_empty_secret(void **) {
 
 RUN_TESTS("core/secret_bytes", cmocka_unit_test(test_allocate_is_zeroed_and_locked),
           cmocka_unit_test(test_zero_overwrites_contents), cmocka_unit_test(test_move_leaves_source_empty),
-          cmocka_unit_test(test_empty_secret))
+          cmocka_unit_test(test_live_count), cmocka_unit_test(test_empty_secret))
