@@ -171,8 +171,21 @@ class Agent:
         return self.http(("GET %s HTTP/1.1\r\nHost: 127.0.0.1:8006\r\n\r\n" % target).encode())
 
     # ---- host channel ----
-    def host_tcp(self):
-        return LineClient(socket.create_connection(("127.0.0.1", self.host_port), timeout=5))
+    def host_tcp(self, timeout=5.0):
+        # The channel may start after the line the constructor waited for (when the
+        # workload API fails first): wait for its own line, then for it to accept.
+        if self.host_port is None:
+            m = re.search(r"host channel listening on tcp 127\.0\.0\.1:(\d+)",
+                          self.wait_for_log(r"host channel listening on tcp", timeout))
+            self.host_port = int(m.group(1))
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return LineClient(socket.create_connection(("127.0.0.1", self.host_port), timeout=5))
+            except ConnectionRefusedError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.05)
 
 
 class LineClient:
