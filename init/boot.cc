@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -36,6 +37,9 @@ namespace {
 constexpr const char *kDefaultSeccompProfile = "/etc/buckypaper/seccomp-default.json";
 constexpr const char *kStatusFile = "/run/buckypaper/status.json";
 constexpr size_t kMaxCaCert = size_t{64} * 1024;
+// How long bp-agent works on one workload request to the broker (the boot's
+// deadline_ms if shorter): a workload waits that long at most.
+constexpr uint32_t kAgentBrokerTimeoutMs = 30000;
 
 snp::ProviderChoice provider_choice(ProviderChoice choice) {
   switch (choice) {
@@ -109,6 +113,8 @@ Result<kbs::AttestResult> attest_stage(const InitConfig &config, Random &random,
   snp::ProviderSelection selection;
   selection.choice = provider_choice(config.attestation.provider);
   selection.sim_enabled = config.attestation.allow_sim;
+  // Closed when this stage returns: the sim port has room for one process,
+  // and bp-agent opens it again for evidence and re-attestation.
   auto provider = TRY(snp::select_provider(selection, log));
   log.info("provider %s", provider->name());
 
@@ -153,10 +159,13 @@ Result<DisksStageResult> disks_stage(const InitConfig &config, kbs::AttestResult
   return disks;
 }
 
-// The workload secrets for the agent, in a sealed memfd it inherits: they
-// stay in memory and never become a file.
+// The workload secrets for the agent, and the broker session (the token,
+// the TEE key it is bound to, how to reach the broker and which provider
+// attested) so it can fetch further resources and re-attest, in a sealed
+// memfd it inherits: they stay in memory and never become a file.
 Result<UniqueFd> agent_secrets(const InitConfig &config, const kbs::AttestResult &released) {
-  std::vector<BootResource> resources;
+  BootHandover handover;
+  std::vector<BootResource> &resources = handover.resources;
   for (const ResourceConfig &resource : config.resources) {
     if (resource.use != ResourceUse::workload_secret) continue;
     const SecretBytes *value = released.find(resource.name);
@@ -166,7 +175,17 @@ Result<UniqueFd> agent_secrets(const InitConfig &config, const kbs::AttestResult
     item.data = TRY(SecretBytes::copy_of(value->view()));
     resources.push_back(std::move(item));
   }
-  SecretBytes contents = TRY(serialize_boot_resources(resources));
+  if (!released.tee_key) return Error("the attestation kept no TEE key");
+  BrokerHandover broker;
+  broker.url = config.broker.url;
+  if (!config.broker.ca_cert.empty()) broker.ca_pem = TRY(read_text_file(config.broker.ca_cert, kMaxCaCert));
+  broker.allow_plain_http = config.broker.allow_plain_http;
+  broker.provider = released.provider;
+  broker.request_timeout_ms = std::min(config.broker.deadline_ms, kAgentBrokerTimeoutMs);
+  broker.token = TRY(SecretBytes::copy_of(released.token.view()));
+  broker.tee_key = TRY(released.tee_key->export_scalar());
+  handover.broker = std::move(broker);
+  SecretBytes contents = TRY(serialize_boot_handover(handover));
   UniqueFd fd(memfd_create("bp-agent-resources", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (!fd.valid()) return Error::from_errno("memfd_create", errno);
   TRY(write_all(fd.get(), contents.view()));
@@ -190,7 +209,7 @@ Result<Workload> handover_stage(const InitConfig &config, const DisksStageResult
   for (const UniqueFd &fd : buttons) supervision.power_button_fds.push_back(fd.get());
   AgentCommand agent{config.agent.path,
                      {"--policy", config.agent.policy, "--boot-resources-fd", "3", "--api-features",
-                      "resource", "--status-file", kStatusFile},
+                      config.agent.api_features, "--status-file", kStatusFile},
                      agent_secrets_fd};
   for (const ResourceConfig &resource : config.resources) {
     if (resource.use == ResourceUse::workload_secret) continue;
@@ -265,9 +284,11 @@ BootOutcome run_boot(const Log &console_log) {
   DisksStageOptions paths;
   auto disks = timeline.run(
       "disks", [&](const Log &l) { return disks_stage(cfg, released.value(), random.value(), l); });
-  // Every secret is in the kernel (disk keys) or the memfd (workload secrets) now.
+  // Every secret is in the kernel (disk keys) or the memfd (workload secrets,
+  // token, TEE key) now.
   released.value().resources.clear();
   released.value().token.wipe();
+  released.value().tee_key.reset();
   status.publish();
   if (!disks.ok()) return outcome;
 

@@ -6,13 +6,9 @@
 #include <vector>
 
 #include "lib/core/bytes.h"
+#include "lib/http/header.h"
 
 namespace bp {
-
-struct HttpHeader {
-  std::string name;   // lower case (field names are case-insensitive)
-  std::string value;  // without surrounding whitespace
-};
 
 struct HttpRequest {
   std::string method;     // case-sensitive token: "GET"
