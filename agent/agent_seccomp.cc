@@ -2,13 +2,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/seccomp/compile.h"
 #include "lib/seccomp/install.h"
+#include "lib/snp/sev_guest_abi.h"
 
 namespace bp {
 namespace {
@@ -70,6 +74,25 @@ SeccompProfile agent_seccomp_profile(const AgentSeccompOptions &options) {
   profile.syscalls.push_back(allow({"tkill"}, {equal(1, SIGABRT)}));
   profile.syscalls.push_back(
       allow({"tgkill"}, {equal(0, static_cast<uint64_t>(options.self)), equal(2, SIGABRT)}));
+  if (options.broker) {
+    // TCP connections to the broker (IP literals: no resolver sockets).
+    for (uint64_t family : {AF_INET, AF_INET6})
+      profile.syscalls.push_back(allow({"socket"}, {equal(0, family), masked(1, 0xf, SOCK_STREAM)}));
+    profile.syscalls.push_back(allow({"connect"}));
+    profile.syscalls.push_back(allow({"setsockopt"}, {equal(1, IPPROTO_TCP), equal(2, TCP_NODELAY)}));
+    profile.syscalls.push_back(allow({"getsockopt"}, {equal(1, SOL_SOCKET), equal(2, SO_ERROR)}));
+  }
+  if (options.provider == "sev-guest") {
+    for (uint64_t request : {snp::kSnpGetReport, snp::kSnpGetExtReport})
+      profile.syscalls.push_back(allow({"ioctl"}, {equal(1, request)}));
+  } else if (options.provider == "tsm") {
+    // A configfs-tsm entry per report: mkdir, write the attributes, rmdir.
+    profile.syscalls.push_back(allow({"mkdir", "mkdirat", "rmdir"}));
+    profile.syscalls.push_back(allow({"unlinkat"}, {equal(2, AT_REMOVEDIR)}));
+    const uint64_t kCreateFlags = O_CREAT | O_TRUNC | O_APPEND;
+    profile.syscalls.push_back(allow({"open"}, {masked(1, kCreateFlags | O_ACCMODE, O_WRONLY)}));
+    profile.syscalls.push_back(allow({"openat"}, {masked(2, kCreateFlags | O_ACCMODE, O_WRONLY)}));
+  }
   return profile;
 }
 

@@ -3,8 +3,9 @@
 //
 // It cannot reach the broker or the secure processor: a resource that was
 // not fetched at boot, evidence and tokens are refused with an error that
-// says so. (The broker-backed backend that fetches with the boot's token and
-// re-attests arrives with the KBS client, lib/kbs.)
+// says so. bp-agent uses it alone when bp-init handed over no broker session
+// (tests, images without one); otherwise BrokerBackend (broker_backend.h)
+// serves from it first.
 #pragma once
 
 #include <vector>
@@ -21,6 +22,10 @@ class BootResourceBackend : public AgentBackend {
   Result<SecretBytes> get_resource(const ResourcePath &path) override;
   Result<std::string> get_evidence(ByteView report_data) override;
   Result<KbsToken> get_token() override;
+
+  // The resource fetched at boot, or null.
+  const SecretBytes *find(const ResourcePath &path) const;
+  size_t size() const { return resources_.size(); }
 
  private:
   // Never modified after construction, so concurrent reads need no lock.

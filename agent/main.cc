@@ -15,12 +15,14 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "agent/agent_seccomp.h"
 #include "agent/boot_resource_backend.h"
+#include "agent/broker_backend.h"
 #include "agent/exec_helper.h"
 #include "agent/host_channel.h"
 #include "agent/host_ops.h"
@@ -33,12 +35,15 @@
 #include "lib/core/format.h"
 #include "lib/core/thread.h"
 #include "lib/http/server.h"
+#include "lib/kbs/tee_key.h"
 #include "lib/net/tcp_listener.h"
+#include "lib/snp/provider_select.h"
 
 namespace bp {
 namespace {
 
 constexpr rlim_t kMaxLockedMemory = rlim_t{128} << 20;
+constexpr size_t kApiWorkers = 20;  // 16 broker calls at most, and 4 for everything else
 
 std::string allowed_text(const HostPolicy &policy) {
   std::string text;
@@ -85,29 +90,73 @@ void raise_locked_memory_limit(const Log &log) {
            static_cast<unsigned long long>(limit.rlim_cur), strerror(err));
 }
 
+snp::ProviderChoice named_provider(const std::string &name) {
+  if (name == "tsm") return snp::ProviderChoice::tsm;
+  if (name == "sev-guest") return snp::ProviderChoice::sev_guest;
+  return snp::ProviderChoice::sim;
+}
+
+struct Backend {
+  std::unique_ptr<AgentBackend> backend;
+  std::string provider;  // the provider the broker backend uses, for the seccomp filter; empty without
+};
+
+// The broker backend over the session bp-init handed over: the provider
+// that attested at boot is opened now, before confinement.
+Result<Backend> make_broker_backend(const AgentOptions &options, BootHandover handover, const Log &log) {
+  BrokerHandover &session = *handover.broker;
+  snp::ProviderSelection selection;
+  selection.choice = named_provider(session.provider);
+  selection.sim_enabled = session.provider == "sim";  // bp-init used it, so the measured config enabled it
+  selection.sysfs_root = options.sysfs_root;
+  selection.dev_root = options.dev_root;
+  std::unique_ptr<snp::Provider> provider =
+      TRY_CONTEXT(snp::select_provider(selection, log), "the attestation provider " + session.provider);
+  BrokerBackendConfig config;
+  config.kbs.url = session.url;
+  config.kbs.ca_pem = session.ca_pem;
+  config.kbs.allow_plain_http = session.allow_plain_http;
+  config.kbs.attempt_timeout_ms =
+      std::min<uint64_t>(config.kbs.attempt_timeout_ms, session.request_timeout_ms);
+  config.request_timeout_ms = session.request_timeout_ms;
+  config.vmpl = session.vmpl;
+  kbs::TeeKey key = TRY(kbs::TeeKey::from_scalar(session.tee_key.view()));
+  size_t boot_count = handover.resources.size();
+  auto backend =
+      TRY(BrokerBackend::create(std::move(config), std::move(handover.resources), std::move(session.token),
+                                std::move(key), std::move(provider), log.stage("api")));
+  log.info(
+      "workload API: %zu resources from the boot; others from the broker at %s with the boot's token; "
+      "evidence from %s",
+      boot_count, session.url.c_str(), session.provider.c_str());
+  return Backend{std::unique_ptr<AgentBackend>(backend.release()), session.provider};
+}
+
 // The workload API's backend, or why there is none.
-Result<std::unique_ptr<AgentBackend>> make_backend(const AgentOptions &options, const Log &log) {
-  std::vector<BootResource> resources;
+Result<Backend> make_backend(const AgentOptions &options, const Log &log) {
+  BootHandover handover;
   if (options.boot_resources_fd) {
     UniqueFd fd(*options.boot_resources_fd);
-    resources = TRY(read_boot_resources_from(fd.get(), format("descriptor %d", fd.get())));
+    handover = TRY(read_boot_handover_from(fd.get(), format("descriptor %d", fd.get())));
   } else {
     if (access(options.boot_resources.c_str(), F_OK) != 0)
-      return Error(format("no boot resources were handed over (%s), and this build has no broker client",
-                          options.boot_resources.c_str()));
-    resources = TRY(read_boot_resources(options.boot_resources));
+      return Error(
+          format("no boot resources were handed over (%s), so neither a boot cache nor a broker session",
+                 options.boot_resources.c_str()));
+    handover = TRY(read_boot_handover(options.boot_resources));
   }
-  for (const BootResource &r : resources) {
+  for (const BootResource &r : handover.resources) {
     for (const ResourcePath &boot_only : options.boot_only) {
       if (r.path == boot_only)
         log.warning("boot resource %s is boot-only and will not be served", r.path.uri().c_str());
     }
   }
+  if (handover.broker) return make_broker_backend(options, std::move(handover), log);
   log.info(
-      "workload API: %zu resources from the boot; no broker client in this build, so other resources, "
+      "workload API: %zu resources from the boot; no broker session was handed over, so other resources, "
       "evidence and tokens are refused",
-      resources.size());
-  return std::unique_ptr<AgentBackend>(new BootResourceBackend(std::move(resources)));
+      handover.resources.size());
+  return Backend{std::unique_ptr<AgentBackend>(new BootResourceBackend(std::move(handover.resources))), ""};
 }
 
 Status run(const AgentOptions &options, const Log &log) {
@@ -125,11 +174,13 @@ Status run(const AgentOptions &options, const Log &log) {
   // Everything that needs privileges or files outside the allow list first.
   std::unique_ptr<AgentBackend> backend;
   UniqueFd api_listener;
+  std::string provider;
   auto made = make_backend(options, log);
   if (!made.ok()) {
     log.error("workload API not started: %s", made.error().message().c_str());
   } else {
-    backend = made.release_value();
+    backend = std::move(made.value().backend);
+    provider = made.value().provider;
     api_listener = TRY(listen_tcp(SocketAddress::ipv4_loopback(options.api_port), 128));
     log.info("workload API listening on %s (features: %s)",
              TRY(local_address(api_listener.get())).to_string().c_str(),
@@ -148,6 +199,8 @@ Status run(const AgentOptions &options, const Log &log) {
   TRY(set_no_new_privs());
   AgentSeccompOptions seccomp;
   seccomp.init_pid = options.init_pid;
+  seccomp.broker = !provider.empty();
+  seccomp.provider = provider;
   TRY(install_agent_seccomp(seccomp));
   log.info("capabilities dropped, no_new_privs set, seccomp allow list installed");
 
@@ -160,7 +213,9 @@ Status run(const AgentOptions &options, const Log &log) {
     api = std::make_unique<WorkloadApi>(*backend, options.boot_only, options.features, log.stage("api"));
     WorkloadApi *handler = api.get();
     HttpServerLimits limits;
-    limits.worker_threads = 4;
+    // More workers than broker calls may run at once (BrokerBackendConfig),
+    // so a slow broker never holds every worker.
+    limits.worker_threads = kApiWorkers;
     server = TRY(HttpServer::create(
         std::move(api_listener),
         [handler](const ParsedHttpRequest &request, const SocketAddress &peer) {

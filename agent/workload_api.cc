@@ -1,5 +1,6 @@
 #include "agent/workload_api.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "lib/core/encoding.h"
@@ -195,7 +196,8 @@ HttpReply WorkloadApi::resource(std::string_view path_text) const {
   auto data = backend_.get_resource(path);
   if (!data.ok()) {
     log_.warning("workload API: %s: %s", path.uri().c_str(), data.error().message().c_str());
-    return HttpReply::text(500, data.error().message() + "\n");
+    // EBUSY: too many broker fetches at once; the workload may retry.
+    return HttpReply::text(data.error().errno_value() == EBUSY ? 503 : 500, data.error().message() + "\n");
   }
   log_.debug("workload API: served %s (%zu bytes)", path.uri().c_str(), data.value().size());
   return octet_stream(data.release_value());

@@ -9,7 +9,13 @@
 // Also usable as a host integration check: it fails (exit 1, the error on
 // stderr) when the broker refuses or a resource does not decrypt.
 //
-// usage: attest URL CA_PEM SIM_SOCKET RUNS NAME=kbs:///repo/type/tag...
+// With --handover FILE (tests and bench/agent.bench stand in for bp-init
+// with it), the first run's outcome is also written to FILE as bp-init hands
+// it to bp-agent (lib/agent/boot_resources.h): the resources whose name
+// starts with "boot-" as boot resources, and the broker session (token, TEE
+// key, URL, CA, provider "sim", a 5 s request timeout).
+//
+// usage: attest [--handover FILE] URL CA_PEM SIM_SOCKET RUNS NAME=kbs:///repo/type/tag...
 #include "lib/kbs/attest.h"
 
 #include <errno.h>
@@ -20,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include "lib/agent/boot_resources.h"
 #include "lib/core/encoding.h"
 #include "lib/core/file_io.h"
 #include "lib/crypto/sha.h"
@@ -46,11 +53,42 @@ bp::Result<bp::UniqueFd> connect_unix(const char *path) {
   return fd;
 }
 
+bp::Status write_handover(const std::string &file, const bp::kbs::AttestConfig &config, std::string_view ca,
+                          const bp::kbs::AttestResult &result) {
+  bp::BootHandover handover;
+  for (const bp::kbs::NamedSecret &r : result.resources) {
+    if (r.name.rfind("boot-", 0) != 0) continue;
+    for (const bp::kbs::ResourceRequest &request : config.resources) {
+      if (request.name != r.name) continue;
+      handover.resources.push_back(bp::BootResource{TRY(bp::parse_resource_path(request.path.to_string())),
+                                                    TRY(bp::SecretBytes::copy_of(r.value.view()))});
+    }
+  }
+  bp::BrokerHandover broker;
+  broker.url = config.kbs.url;
+  broker.ca_pem = std::string(ca);
+  broker.allow_plain_http = config.kbs.allow_plain_http;
+  broker.provider = "sim";
+  broker.request_timeout_ms = 5000;
+  broker.token = TRY(bp::SecretBytes::copy_of(result.token.view()));
+  broker.tee_key = TRY(result.tee_key->export_scalar());
+  handover.broker = std::move(broker);
+  return bp::write_boot_handover(file, handover);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
+  std::string handover;
+  if (argc > 2 && strcmp(argv[1], "--handover") == 0) {
+    handover = argv[2];
+    argv += 2;
+    argc -= 2;
+  }
   if (argc < 5) {
-    (void)fprintf(stderr, "usage: %s URL CA_PEM SIM_SOCKET RUNS NAME=kbs:///repo/type/tag...\n", argv[0]);
+    (void)fprintf(stderr,
+                  "usage: %s [--handover FILE] URL CA_PEM SIM_SOCKET RUNS NAME=kbs:///repo/type/tag...\n",
+                  argv[0]);
     return 2;
   }
   bp::kbs::AttestConfig config;
@@ -84,6 +122,10 @@ int main(int argc, char **argv) {
     printf("attest %llu %llu %u %u %u %u\n", static_cast<unsigned long long>(c.total_ms),
            static_cast<unsigned long long>(c.evidence_ms), c.handshakes, c.connections, c.round_trips,
            c.retries);
+    if (run == 0 && !handover.empty()) {
+      bp::Status written = write_handover(handover, config, config.kbs.ca_pem, result.value());
+      if (!written.ok()) return fail("handover", written.error());
+    }
     if (run == 0) {
       for (const bp::kbs::NamedSecret &r : result.value().resources) {
         printf("resource %s %s\n", r.name.c_str(),

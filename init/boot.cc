@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -92,6 +93,8 @@ Result<kbs::AttestResult> attest_stage(const InitConfig &config, Random &random,
   snp::ProviderSelection selection;
   selection.choice = config.attestation.provider;
   selection.sim_enabled = config.attestation.allow_sim;
+  // Closed when this stage returns: the sim port has room for one process,
+  // and bp-agent opens it again for evidence and re-attestation.
   auto provider = TRY(snp::select_provider(selection, log));
   log.info("provider %s", provider->name());
 
@@ -127,7 +130,7 @@ Result<Workload> handover_stage(const InitConfig &config, const DisksStageResult
   for (const UniqueFd &fd : buttons) supervision.power_button_fds.push_back(fd.get());
   AgentCommand agent{config.agent.path,
                      {"--policy", config.agent.policy, "--boot-resources-fd", "3", "--api-features",
-                      "resource", "--status-file", kStatusFile},
+                      config.agent.api_features, "--status-file", kStatusFile},
                      agent_secrets_fd};
   for (const ResourceConfig &resource : config.resources) {
     if (resource.use == ResourceUse::workload_secret) continue;
@@ -201,7 +204,7 @@ BootOutcome run_boot(const Log &console_log) {
 
   DisksStageOptions paths;
   // Afterwards every secret is in the kernel (disk keys) or the memfd
-  // (workload secrets), whatever happened: released is empty.
+  // (workload secrets, token, TEE key), whatever happened: released is empty.
   auto disks = timeline.run("disks", [&](const Log &l) {
     return run_disks_with_released_keys(cfg, released.value(), random.value(), l, paths);
   });

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "lib/agent/boot_resources.h"
@@ -12,6 +13,11 @@
 
 namespace bp {
 namespace {
+
+constexpr size_t kMaxCaCert = size_t{64} * 1024;
+// How long bp-agent works on one workload request to the broker (the boot's
+// deadline_ms if shorter): a workload waits that long at most.
+constexpr uint32_t kAgentBrokerTimeoutMs = 30000;
 
 const SecretBytes *key_for(const InitConfig &config, const kbs::AttestResult &released, ResourceUse use) {
   for (const ResourceConfig &resource : config.resources) {
@@ -32,7 +38,7 @@ Result<DisksStageResult> open_disks(const InitConfig &config, const kbs::AttestR
 }  // namespace
 
 Result<UniqueFd> agent_secrets_memfd(const InitConfig &config, const kbs::AttestResult &released) {
-  std::vector<BootResource> resources;
+  BootHandover handover;
   for (const ResourceConfig &resource : config.resources) {
     if (resource.use != ResourceUse::workload_secret) continue;
     const SecretBytes *value = released.find(resource.name);
@@ -40,9 +46,19 @@ Result<UniqueFd> agent_secrets_memfd(const InitConfig &config, const kbs::Attest
     BootResource item;
     item.path = TRY(parse_resource_path(resource.repository + "/" + resource.type + "/" + resource.tag));
     item.data = TRY(SecretBytes::copy_of(value->view()));
-    resources.push_back(std::move(item));
+    handover.resources.push_back(std::move(item));
   }
-  SecretBytes contents = TRY(serialize_boot_resources(resources));
+  if (!released.tee_key) return Error("the attestation kept no TEE key");
+  BrokerHandover broker;
+  broker.url = config.broker.url;
+  if (!config.broker.ca_cert.empty()) broker.ca_pem = TRY(read_text_file(config.broker.ca_cert, kMaxCaCert));
+  broker.allow_plain_http = config.broker.allow_plain_http;
+  broker.provider = released.provider;
+  broker.request_timeout_ms = std::min(config.broker.deadline_ms, kAgentBrokerTimeoutMs);
+  broker.token = TRY(SecretBytes::copy_of(released.token.view()));
+  broker.tee_key = TRY(released.tee_key->export_scalar());
+  handover.broker = std::move(broker);
+  SecretBytes contents = TRY(serialize_boot_handover(handover));
   UniqueFd fd(memfd_create("bp-agent-resources", MFD_CLOEXEC | MFD_ALLOW_SEALING));
   if (!fd.valid()) return Error::from_errno("memfd_create", errno);
   TRY(write_all(fd.get(), contents.view()));
@@ -59,6 +75,7 @@ Result<DisksStageResult> run_disks_with_released_keys(const InitConfig &config, 
   for (kbs::NamedSecret &secret : released.resources) secret.value.wipe();
   released.resources.clear();
   released.token.wipe();
+  released.tee_key.reset();
   return disks;
 }
 

@@ -14,12 +14,14 @@
 
 namespace bp {
 
-// The workload secrets for the agent, in a sealed memfd it inherits: they
-// stay in memory and never become a file.
+// The workload secrets for the agent and the broker session (the token, the
+// TEE key it is bound to, how to reach the broker and which provider
+// attested, so the agent can fetch further resources and re-attest), in a
+// sealed memfd it inherits: they stay in memory and never become a file.
 Result<UniqueFd> agent_secrets_memfd(const InitConfig &config, const kbs::AttestResult &released);
 
 // Opens the disks with the released disk keys, then wipes every secret in
-// released (the resources and the token): the kernel holds the volume keys
+// released (the resources, the token and the TEE key): the kernel holds the volume keys
 // now and the agent's memfd the workload secrets, so nothing is left here on
 // any return.
 Result<DisksStageResult> run_disks_with_released_keys(const InitConfig &config, kbs::AttestResult &released,

@@ -76,6 +76,11 @@ struct WorkloadConfig {
 struct AgentConfig {
   std::string path = "/bin/bp-agent";  // not started when absent from the image
   std::string policy = "/etc/buckypaper/agent-policy.json";
+  // The workload API's routes, passed to bp-agent's --api-features: "all" or
+  // a comma-separated list of resource, evidence, token. "token" hands the
+  // workload the broker token and the TEE key (with them it can ask the
+  // broker for anything the broker's policy releases, disk keys included).
+  std::string api_features = "resource,evidence";
 };
 
 struct InitConfig {

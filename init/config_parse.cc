@@ -33,6 +33,21 @@ bool is_plain_name(std::string_view s) {
   return true;
 }
 
+// The same names bp-agent's --api-features takes (agent/workload_api.h).
+Status check_api_features(const std::string &text) {
+  if (text == "all") return {};
+  std::vector<std::string_view> names = split(text, ',');
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] != "resource" && names[i] != "evidence" && names[i] != "token")
+      return Error("expected \"all\" or a comma-separated list of resource, evidence, token; got '" + text +
+                   "'");
+    for (size_t j = 0; j < i; ++j) {
+      if (names[j] == names[i]) return Error("'" + std::string(names[i]) + "' is listed twice");
+    }
+  }
+  return {};
+}
+
 Result<BrokerConfig> parse_broker(const Json &root) {
   Json broker = TRY(root.object("broker"));
   TRY(broker.only_keys({"url", "ca_cert", "allow_plain_http", "deadline_ms"}));
@@ -273,9 +288,12 @@ Result<InitConfig> parse_init_config(std::string_view json_text, std::string_vie
         TRY(workload->optional_u64("grace_period_ms", 600000)).value_or(config.workload.grace_period_ms));
   }
   if (auto agent = TRY(root.optional_object("agent"))) {
-    TRY(agent->only_keys({"path", "policy"}));
+    TRY(agent->only_keys({"path", "policy", "api_features"}));
     config.agent.path = TRY(agent->optional_string("path")).value_or(config.agent.path);
     config.agent.policy = TRY(agent->optional_string("policy")).value_or(config.agent.policy);
+    config.agent.api_features =
+        TRY(agent->optional_string("api_features")).value_or(config.agent.api_features);
+    TRY_CONTEXT(check_api_features(config.agent.api_features), agent->path() + ".api_features");
   }
   TRY(apply_kernel_params(kernel_cmdline, config));
   return config;

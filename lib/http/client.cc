@@ -30,7 +30,7 @@ Result<std::unique_ptr<Stream>> TlsConnector::connect(Deadline deadline) {
   return tls_.connect(std::move(fd), host_, deadline);
 }
 
-Result<HttpResponse> HttpClient::send(const HttpRequest &request, Deadline deadline) {
+Result<HttpClientResponse> HttpClient::send(const HttpClientRequest &request, Deadline deadline) {
   Bytes wire = TRY(serialize_request(request, host_));
   for (int attempt = 0;; ++attempt) {
     bool fresh = false;
@@ -42,7 +42,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest &request, Deadline deadl
       fresh = true;
     }
     bool responded = false;
-    Result<HttpResponse> response = exchange(wire, deadline, &responded);
+    Result<HttpClientResponse> response = exchange(wire, deadline, &responded);
     if (response.ok()) {
       ++stats_.round_trips;
       if (!response.value().keep_alive) stream_.reset();
@@ -59,7 +59,7 @@ Result<HttpResponse> HttpClient::send(const HttpRequest &request, Deadline deadl
   }
 }
 
-Result<HttpResponse> HttpClient::exchange(ByteView wire, Deadline deadline, bool *responded) {
+Result<HttpClientResponse> HttpClient::exchange(ByteView wire, Deadline deadline, bool *responded) {
   Status sent = stream_->write_all(wire, deadline);
   if (!sent.ok()) return as_connection_error(sent.release_error());
   HttpResponseParser parser(limits_);
@@ -77,7 +77,7 @@ Result<HttpResponse> HttpClient::exchange(ByteView wire, Deadline deadline, bool
     Result<size_t> used = parser.feed(ByteView(buffer.data(), n.value()));
     if (!used.ok()) return Error(used.error().message(), EPROTO);
     if (parser.complete()) {
-      HttpResponse response = parser.take();
+      HttpClientResponse response = parser.take();
       // Bytes after the response were never asked for: do not trust the
       // connection with the next request.
       if (used.value() < n.value()) response.keep_alive = false;

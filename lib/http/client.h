@@ -62,7 +62,7 @@ class HttpClient {
   HttpClient(std::unique_ptr<Connector> connector, std::string host, HttpLimits limits = HttpLimits{})
       : connector_(std::move(connector)), host_(std::move(host)), limits_(limits) {}
 
-  Result<HttpResponse> send(const HttpRequest &request, Deadline deadline);
+  Result<HttpClientResponse> send(const HttpClientRequest &request, Deadline deadline);
   // Drops the connection (the next request opens a new one).
   void disconnect() { stream_.reset(); }
   bool connected() const { return stream_ != nullptr; }
@@ -71,7 +71,7 @@ class HttpClient {
  private:
   // One request/response on the current stream. `responded` tells whether
   // any byte of a response arrived.
-  Result<HttpResponse> exchange(ByteView wire, Deadline deadline, bool *responded);
+  Result<HttpClientResponse> exchange(ByteView wire, Deadline deadline, bool *responded);
 
   std::unique_ptr<Connector> connector_;
   std::string host_;

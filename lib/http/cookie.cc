@@ -21,7 +21,8 @@ std::string_view trim(std::string_view s) {
 
 }  // namespace
 
-Result<std::optional<std::string>> find_set_cookie(const HttpResponse &response, std::string_view name) {
+Result<std::optional<std::string>> find_set_cookie(const HttpClientResponse &response,
+                                                   std::string_view name) {
   std::optional<std::string> found;
   for (const std::string &header : response.headers_named("set-cookie")) {
     std::string_view pair = header;

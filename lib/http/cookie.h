@@ -15,6 +15,6 @@ namespace bp {
 // The last Set-Cookie for `name` wins (as in a browser). A value with
 // characters outside cookie-octet (RFC 6265) is an error, so it can be sent
 // back in a Cookie header safely.
-Result<std::optional<std::string>> find_set_cookie(const HttpResponse &response, std::string_view name);
+Result<std::optional<std::string>> find_set_cookie(const HttpClientResponse &response, std::string_view name);
 
 }  // namespace bp

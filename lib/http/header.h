@@ -1,4 +1,5 @@
-// One HTTP header field, shared by the client's and the server's messages.
+// One HTTP header field, shared by the server's requests (request.h) and
+// the client's messages (message.h).
 #pragma once
 
 #include <string>
@@ -6,7 +7,7 @@
 namespace bp {
 
 struct HttpHeader {
-  std::string name;   // lower case when received (field names are case-insensitive)
+  std::string name;   // lower case where received (field names are case-insensitive)
   std::string value;  // without surrounding whitespace
 };
 

@@ -13,14 +13,14 @@
 
 namespace bp {
 
-struct HttpRequest {
+struct HttpClientRequest {
   std::string method;  // "GET", "POST"
   std::string target;  // origin-form: "/kbs/v0/auth"
   std::vector<HttpHeader> headers;
   Bytes body;  // sent with Content-Length when the method is POST/PUT or the body is non-empty
 };
 
-struct HttpResponse {
+struct HttpClientResponse {
   int status = 0;
   std::string reason;
   std::vector<HttpHeader> headers;  // names in lower case, in arrival order

@@ -40,7 +40,7 @@ bool is_origin_target(std::string_view s) {
 
 }  // namespace
 
-Result<Bytes> serialize_request(const HttpRequest &request, const std::string &host) {
+Result<Bytes> serialize_request(const HttpClientRequest &request, const std::string &host) {
   if (!is_token(request.method)) return Error("HTTP request: invalid method");
   if (!is_origin_target(request.target)) {
     return Error("HTTP request: the target must start with '/' and hold no spaces or control characters");

@@ -13,6 +13,6 @@ namespace bp {
 // Adds Host, and Content-Length for a body (or for POST/PUT without one).
 // The request's own headers must not set Host, Content-Length,
 // Transfer-Encoding or Connection.
-Result<Bytes> serialize_request(const HttpRequest &request, const std::string &host);
+Result<Bytes> serialize_request(const HttpClientRequest &request, const std::string &host);
 
 }  // namespace bp

@@ -180,7 +180,7 @@ Status HttpResponseParser::on_headers_complete() {
   if (status >= 100 && status < 200) {
     if (status == 101) return fail("unexpected 101 Switching Protocols");
     if (++interim_responses_ > kMaxInterimResponses) return fail("too many interim (1xx) responses");
-    response_ = HttpResponse{};
+    response_ = HttpClientResponse{};
     state_ = State::status_line;
     return {};
   }

@@ -35,7 +35,7 @@ class HttpResponseParser {
   // back may be retried on a new connection).
   bool started() const { return started_; }
   // The complete response (call once, after complete()).
-  HttpResponse take() { return std::move(response_); }
+  HttpClientResponse take() { return std::move(response_); }
 
  private:
   enum class State {
@@ -60,7 +60,7 @@ class HttpResponseParser {
 
   HttpLimits limits_;
   State state_ = State::status_line;
-  HttpResponse response_;
+  HttpClientResponse response_;
   std::string line_;
   bool started_ = false;
   size_t header_count_ = 0;

@@ -32,6 +32,29 @@ Status check_config(const AttestConfig &config) {
 
 }  // namespace
 
+Result<AttestedSession> attest_session(KbsClient &client, snp::Provider &provider, Random &random,
+                                       uint32_t vmpl, Deadline deadline, const Log &log) {
+  std::string nonce = TRY(client.auth(deadline));
+  TeeKey key = TRY(TeeKey::generate(random));
+  Json jwk = TRY(key.public_jwk());
+  ReportData report_data = TRY(report_data_for(nonce, jwk));
+
+  uint64_t evidence_start = monotonic_ms();
+  snp::Evidence evidence =
+      TRY_CONTEXT(provider.get_report(ByteView(report_data.data(), report_data.size()), vmpl),
+                  format("SNP report from %s", provider.name()));
+  uint64_t evidence_ms = monotonic_ms() - evidence_start;
+  log.info("SNP report from %s in %llu ms (version %u, %zu certificates from the host)", provider.name(),
+           static_cast<unsigned long long>(evidence_ms), evidence.report.version,
+           evidence.certs.entries.size());
+
+  Json evidence_json = TRY(snp::snp_evidence_json(evidence.report, evidence.certs));
+  Json runtime = TRY(runtime_data_json(nonce, jwk));
+  SecretBytes token = TRY(client.attest(runtime, evidence_json, deadline));
+  log.info("KBS accepted the evidence");
+  return AttestedSession{std::move(token), std::move(key), evidence_ms};
+}
+
 Result<AttestResult> attest(const AttestConfig &config, snp::Provider &provider, Random &random,
                             const Log &log) {
   uint64_t start = monotonic_ms();
@@ -39,25 +62,12 @@ Result<AttestResult> attest(const AttestConfig &config, snp::Provider &provider,
   TRY(check_config(config));
   std::unique_ptr<KbsClient> client = TRY(KbsClient::create(config.kbs, random, log));
   AttestResult result;
-
-  std::string nonce = TRY(client->auth(deadline));
-  TeeKey key = TRY(TeeKey::generate(random));
-  Json jwk = TRY(key.public_jwk());
-  ReportData report_data = TRY(report_data_for(nonce, jwk));
-
-  uint64_t evidence_start = monotonic_ms();
-  snp::Evidence evidence =
-      TRY_CONTEXT(provider.get_report(ByteView(report_data.data(), report_data.size()), config.vmpl),
-                  format("SNP report from %s", provider.name()));
-  result.counters.evidence_ms = monotonic_ms() - evidence_start;
-  log.info("SNP report from %s in %llu ms (version %u, %zu certificates from the host)", provider.name(),
-           static_cast<unsigned long long>(result.counters.evidence_ms), evidence.report.version,
-           evidence.certs.entries.size());
-
-  Json evidence_json = TRY(snp::snp_evidence_json(evidence.report, evidence.certs));
-  Json runtime = TRY(runtime_data_json(nonce, jwk));
-  result.token = TRY(client->attest(runtime, evidence_json, deadline));
-  log.info("KBS accepted the evidence");
+  AttestedSession session = TRY(attest_session(*client, provider, random, config.vmpl, deadline, log));
+  result.counters.evidence_ms = session.evidence_ms;
+  result.token = std::move(session.token);
+  result.tee_key.emplace(std::move(session.key));
+  result.provider = provider.name();
+  const TeeKey &key = *result.tee_key;
 
   for (const ResourceRequest &r : config.resources) {
     Json jwe = TRY(client->resource(r.path, deadline));

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "lib/crypto/random.h"
 #include "lib/kbs/client.h"
 #include "lib/kbs/protocol.h"
+#include "lib/kbs/tee_key.h"
 #include "lib/snp/provider.h"
 
 namespace bp::kbs {
@@ -49,6 +51,8 @@ struct AttestCounters {
 struct AttestResult {
   std::vector<NamedSecret> resources;  // in the order of AttestConfig::resources
   SecretBytes token;
+  std::optional<TeeKey> tee_key;  // the key the token's tee-pubkey is (always set on success)
+  std::string provider;           // the provider that made the report
   AttestCounters counters;
 
   const SecretBytes *find(std::string_view name) const;
@@ -56,5 +60,16 @@ struct AttestResult {
 
 Result<AttestResult> attest(const AttestConfig &config, snp::Provider &provider, Random &random,
                             const Log &log);
+
+// The attestation alone, on a client the caller keeps (bp-agent re-attests
+// with it when its token expired): auth, a fresh key, the report, attest.
+// The client keeps the new token for later requests.
+struct AttestedSession {
+  SecretBytes token;
+  TeeKey key;
+  uint64_t evidence_ms = 0;
+};
+Result<AttestedSession> attest_session(KbsClient &client, snp::Provider &provider, Random &random,
+                                       uint32_t vmpl, Deadline deadline, const Log &log);
 
 }  // namespace bp::kbs

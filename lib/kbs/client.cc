@@ -39,7 +39,7 @@ bool retryable_errno(int err) {
 
 bool retryable_status(int status) { return status >= 500 || status == 408 || status == 429; }
 
-bool is_json(const HttpResponse &r) {
+bool is_json(const HttpClientResponse &r) {
   const std::string *type = r.header("content-type");
   if (type == nullptr) return false;
   std::string_view media(*type);
@@ -92,7 +92,7 @@ Result<Json> KbsClient::call(const char *method, const std::string &path, const 
   std::string what = format("%s %s", method, path.c_str());
   uint64_t backoff = config_.initial_backoff_ms;
   for (int attempt = 1;; ++attempt) {
-    HttpRequest request{method, url_.path + path, {}, Bytes(body.begin(), body.end())};
+    HttpClientRequest request{method, url_.path + path, {}, Bytes(body.begin(), body.end())};
     if (!body.empty()) request.headers.push_back({"Content-Type", "application/json"});
     request.headers.push_back({"Accept", "application/json"});
     if (cookie_) request.headers.push_back({"Cookie", std::string(kSessionCookie) + "=" + *cookie_});
@@ -102,12 +102,13 @@ Result<Json> KbsClient::call(const char *method, const std::string &path, const 
       request.headers.push_back({"Authorization", std::move(bearer)});
     }
     Deadline attempt_deadline = Deadline::after_ms(config_.attempt_timeout_ms).earlier(deadline);
-    Result<HttpResponse> sent = http_->send(request, attempt_deadline);
+    Result<HttpClientResponse> sent = http_->send(request, attempt_deadline);
     for (HttpHeader &h : request.headers) std::fill(h.value.begin(), h.value.end(), '\0');
 
     Error failure("");
+    last_status_ = sent.ok() ? sent.value().status : 0;
     if (sent.ok()) {
-      HttpResponse &response = sent.value();
+      HttpClientResponse &response = sent.value();
       if (response.status >= 200 && response.status < 300) {
         std::optional<std::string> cookie =
             TRY_CONTEXT(find_set_cookie(response, kSessionCookie), "KBS " + what);
@@ -159,6 +160,12 @@ Result<SecretBytes> KbsClient::attest(const Json &runtime_data, const Json &prim
   SecretBytes token = TRY_CONTEXT(parse_attest_response(answer), "KBS attestation answer");
   token_ = TRY(SecretBytes::copy_of(token.view()));
   return token;
+}
+
+Status KbsClient::set_token(ByteView token) {
+  if (token.empty()) return Error("KBS: an empty token");
+  token_ = TRY(SecretBytes::copy_of(token));
+  return {};
 }
 
 Result<Json> KbsClient::resource(const ResourcePath &path, Deadline deadline) {

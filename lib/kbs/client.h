@@ -55,6 +55,17 @@ class KbsClient {
   // GET /kbs/v0/resource/...: the JWE the resource comes in.
   Result<Json> resource(const ResourcePath &path, Deadline deadline);
 
+  // Sends this token as "Authorization: Bearer" from now on (a token from an
+  // earlier attestation, e.g. bp-init's, handed to bp-agent); no session
+  // cookie is needed then (KBS 0.4.0 accepts either).
+  Status set_token(ByteView token);
+  // Forgets the session cookie, so later requests authenticate with the
+  // bearer token alone.
+  void clear_session() { cookie_.reset(); }
+  // The HTTP status of the broker's last answer (0 when none came), so a
+  // caller can tell 401 (the token is no longer accepted) from other errors.
+  int last_status() const { return last_status_; }
+
   KbsStats stats() const;
 
  private:
@@ -71,6 +82,7 @@ class KbsClient {
   std::optional<std::string> cookie_;
   SecretBytes token_;
   uint32_t retries_ = 0;
+  int last_status_ = 0;
 };
 
 }  // namespace bp::kbs

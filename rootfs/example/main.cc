@@ -1,7 +1,11 @@
-// The example workload of the demo image (usage: bp-example [--hold] [DATA_DIR [RESOURCE [PORT]]]). It proves
-// each promise of the boot with one console line the QEMU scenarios assert on:
+// The example workload of the demo image (usage: bp-example [--hold] [DATA_DIR [RESOURCE [PORT
+// [RUNTIME_RESOURCE]]]]). It proves each promise of the boot with one console line the QEMU scenarios
+// assert on:
 //   - the encrypted data disk is mounted and keeps data across boots,
-//   - the workload API serves a secret released by the key broker,
+//   - the workload API serves a secret released by the key broker at boot,
+//   - and one the boot did not fetch (RUNTIME_RESOURCE, default buckypaper/secret/runtime), which the
+//     agent fetches from the broker with the boot's token,
+//   - /aa/evidence answers SNP evidence JSON whose report_data is the runtime data it was given,
 //   - the seccomp profile denies a forbidden syscall with the configured errno,
 //   - a syscall newer than the profile gets ENOSYS (runc's rule).
 // It prints a digest of the secret, never the secret itself. With --hold it then
@@ -25,6 +29,7 @@
 #include "lib/core/file_io.h"
 #include "lib/core/strings.h"
 #include "lib/crypto/sha.h"
+#include "lib/json/json_parse.h"
 
 namespace {
 
@@ -90,6 +95,27 @@ void secret(const char *resource, uint16_t port) {
       bp::hex_encode(bp::view(digest)));
 }
 
+// CoCo's binding: report_data is the runtime data's bytes, zero-padded to 64.
+void evidence(uint16_t port) {
+  const std::string runtime_data = "bp-example-evidence";
+  auto body = http_get(port, "/aa/evidence?runtime_data=" + runtime_data);
+  if (!body.ok()) {
+    say("evidence: " + body.error().message());
+    return;
+  }
+  auto json = bp::parse_json(body.value(), 1 << 20, 16);
+  auto report = json.object("attestation_report");
+  auto report_data = report.get_byte_array("report_data", 64);
+  if (!report_data.ok()) {
+    say("evidence: not SNP evidence JSON: " + report_data.error().message());
+    return;
+  }
+  std::string expected = runtime_data + std::string(64 - runtime_data.size(), '\0');
+  bool bound = std::string(report_data.value().begin(), report_data.value().end()) == expected;
+  say(std::string("evidence: SNP report, report_data ") + (bound ? "is" : "is NOT") + " the runtime data, " +
+      (json.member("cert_chain").ok() ? "with" : "without") + " cert_chain");
+}
+
 void syscall_probe(const char *name, long number) {
   errno = 0;
   long r = syscall(number, 0, 0, 0, 0, 0, 0);
@@ -134,9 +160,12 @@ int main(int argc, char **argv) {
     }
     port = static_cast<uint16_t>(parsed.value());
   }
+  const char *runtime_resource = argc > 4 ? argv[4] : "buckypaper/secret/runtime";
   say("hello from the workload");
   data_disk(data_dir);
   secret(resource, port);
+  secret(runtime_resource, port);
+  evidence(port);
   // keyctl is refused by the default profile (Docker's too): EPERM expected.
   syscall_probe("keyctl", SYS_keyctl);
   syscall_probe("mseal", kMsealSyscall);

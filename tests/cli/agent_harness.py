@@ -31,7 +31,11 @@ class Agent:
     """One bp-agent process in a scratch directory."""
 
     def __init__(self, binary, policy, resources=None, boot_only=(), status=None, log_text=None,
-                 init_pid=None, extra_args=(), virtio=True):
+                 init_pid=None, extra_args=(), virtio=True, handover=None, sim_socket=None):
+        """handover: the bytes of a whole handover file (resources and broker
+        session), instead of resources. sim_socket: the SNP simulator's UNIX
+        socket, bridged to a pseudo-terminal standing in for the
+        org.buckypaper.snp-sim.0 port (the agent's sim provider)."""
         self.dir = tempfile.TemporaryDirectory(prefix="bp-agent-test-")
         d = self.dir.name
         self.policy_path = os.path.join(d, "policy.json")
@@ -40,9 +44,9 @@ class Agent:
         args = [binary, "--port", "0", "--host-tcp", "127.0.0.1:0", "--policy", self.policy_path,
                 "--status-file", os.path.join(d, "status.json"), "--log-file", os.path.join(d, "workload.log"),
                 "--boot-resources", os.path.join(d, "resources")]
-        if resources is not None:
+        if resources is not None or handover is not None:
             with open(os.path.join(d, "resources"), "wb") as f:
-                f.write(boot_resources_file(resources))
+                f.write(handover if handover is not None else boot_resources_file(resources))
         if status is not None:
             with open(os.path.join(d, "status.json"), "w") as f:
                 f.write(status)
@@ -69,6 +73,8 @@ class Agent:
             tty.setraw(slave)
             self.pty_master, self.pty_slave = master, slave
             os.symlink(os.ttyname(slave), os.path.join(d, "dev/vport2p1"))
+            if sim_socket is not None:
+                self._bridge_sim(sim_socket, os.path.join(d, "dev/vport0p1"))
             args += ["--sysfs-root", os.path.join(d, "sys"), "--dev-root", os.path.join(d, "dev")]
         else:
             args += ["--no-virtio-port"]
@@ -89,6 +95,30 @@ class Agent:
             self.host_port = int(m.group(1))
         # The channel thread starts its loop right after the log line.
         time.sleep(0.1)
+
+    def _bridge_sim(self, socket_path, node):
+        master, slave = pty.openpty()
+        tty.setraw(slave)
+        tty.setraw(master)
+        self.sim_pty = (master, slave)
+        os.symlink(os.ttyname(slave), node)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(socket_path)
+        self.sim_socket = sock
+
+        def pump(read, write):
+            try:
+                while True:
+                    data = read()
+                    if not data:
+                        return
+                    write(data)
+            except OSError:
+                return
+
+        threading.Thread(target=pump, args=(lambda: os.read(master, 65536), sock.sendall), daemon=True).start()
+        threading.Thread(target=pump, args=(lambda: sock.recv(65536), lambda b: os.write(master, b)),
+                         daemon=True).start()
 
     def _collect(self):
         for raw in self.process.stderr:
@@ -144,6 +174,8 @@ class Agent:
         if self.pty_master is not None:
             os.close(self.pty_master)
             os.close(self.pty_slave)
+        if getattr(self, "sim_socket", None) is not None:
+            self.sim_socket.close()
         self.dir.cleanup()
         return code
 

@@ -64,7 +64,7 @@ def production_agent():
         code, _, body = agent.get("/aa/evidence?runtime_data=abc")
         check("evidence says it is unavailable", code == 500 and b"no attestation provider" in body, body)
         code, _, body = agent.get("/aa/token?token_type=kbs")
-        check("token says it is unavailable", code == 500 and b"no broker client" in body, body)
+        check("token says it is unavailable", code == 500 and b"no broker session" in body, body)
         code, _, _ = agent.get("/aa/evidence?runtime_data=" + "x" * 65)
         check("runtime data over 64 bytes", code == 400)
         code, _, body = agent.get("/info")

@@ -26,7 +26,7 @@ bp::HttpLimits limits() {
 // Feeds the stream in pieces until the response completes or fails, then
 // closes the connection if it is still open. Returns the response or the
 // error.
-bp::Result<bp::HttpResponse> parse(bp::ByteView stream, size_t piece) {
+bp::Result<bp::HttpClientResponse> parse(bp::ByteView stream, size_t piece) {
   bp::HttpResponseParser parser(limits());
   for (size_t at = 0; at < stream.size() && !parser.complete(); at += piece) {
     bp::ByteView part = stream.subview(at, piece);
@@ -50,8 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   auto pieces = parse(stream, piece);
   FUZZ_CHECK(whole.ok() == pieces.ok());
   if (!whole.ok()) return 0;
-  const bp::HttpResponse &a = whole.value();
-  const bp::HttpResponse &b = pieces.value();
+  const bp::HttpClientResponse &a = whole.value();
+  const bp::HttpClientResponse &b = pieces.value();
   FUZZ_CHECK(a.status == b.status && a.reason == b.reason && a.body == b.body &&
              a.keep_alive == b.keep_alive);
   FUZZ_CHECK(a.headers.size() == b.headers.size());

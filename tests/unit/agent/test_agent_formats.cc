@@ -82,6 +82,84 @@ void test_boot_resources_round_trip(void **) {
   ASSERT_ERROR_CONTAINS(bp::read_boot_resources(dir.path()), "not a regular file");
 }
 
+bp::BootHandover sample_handover() {
+  bp::BootHandover h;
+  h.resources = sample_resources();
+  bp::BrokerHandover b;
+  b.url = "http://10.0.2.2:8080";
+  b.ca_pem = "PEM";
+  b.allow_plain_http = true;
+  b.provider = "sim";
+  b.vmpl = 1;
+  b.request_timeout_ms = 30000;
+  b.token = ASSERT_OK(bp::SecretBytes::copy_of(bp::ByteView::of_string("a.b.c")));
+  b.tee_key = ASSERT_OK(
+      bp::SecretBytes::copy_of(unhex("0101010101010101010101010101010101010101010101010101010101010101")));
+  h.broker = std::move(b);
+  return h;
+}
+
+void test_boot_handover_broker_section(void **) {
+  bp::SecretBytes file = ASSERT_OK(bp::serialize_boot_handover(sample_handover()));
+  bp::SecretBytes plain = ASSERT_OK(bp::serialize_boot_resources(sample_resources()));
+  // The resources as before, then the section, byte for byte.
+  assert_memory_equal(file.view().data(), plain.view().data(), plain.size());
+  ASSERT_BYTES_EQUAL(file.view().subview(plain.size()),
+                     "425042524f4b5231"  // BPBROKR1
+                     "1400"
+                     "687474703a2f2f31302e302e322e323a38303830"
+                     "03000000"
+                     "50454d"
+                     "01"
+                     "03"
+                     "73696d"
+                     "01"
+                     "30750000"
+                     "05000000"
+                     "612e622e63"
+                     "2000"
+                     "0101010101010101010101010101010101010101010101010101010101010101");
+  bp::BootHandover parsed = ASSERT_OK(bp::parse_boot_handover(file.view()));
+  assert_int_equal(parsed.resources.size(), 2);
+  assert_true(parsed.broker.has_value());
+  assert_string_equal(parsed.broker->url.c_str(), "http://10.0.2.2:8080");
+  assert_string_equal(parsed.broker->ca_pem.c_str(), "PEM");
+  assert_true(parsed.broker->allow_plain_http);
+  assert_string_equal(parsed.broker->provider.c_str(), "sim");
+  assert_int_equal(parsed.broker->vmpl, 1);
+  assert_int_equal(parsed.broker->request_timeout_ms, 30000);
+  assert_true(parsed.broker->token.view() == bp::ByteView::of_string("a.b.c"));
+  assert_int_equal(parsed.broker->tee_key.size(), 32);
+  // The resources-only reader does not drop a session silently.
+  ASSERT_ERROR_CONTAINS(bp::parse_boot_resources(file.view()), "has a broker session");
+
+  bp::Bytes bytes = file.view().to_bytes();
+  for (size_t n = plain.size() + 1; n < bytes.size(); ++n)
+    assert_false(bp::parse_boot_handover(bp::ByteView(bytes.data(), n)).ok());
+  bp::Bytes longer = bytes;
+  longer.push_back(0);
+  ASSERT_ERROR_CONTAINS(bp::parse_boot_handover(longer), "1 bytes after the broker session");
+  bp::Bytes tag = bytes;
+  tag[plain.size() + 7] = '2';
+  ASSERT_ERROR_CONTAINS(bp::parse_boot_handover(tag), "unknown section");
+  bp::Bytes flags = bytes;
+  flags[plain.size() + 8 + 2 + 20 + 4 + 3] = 0x03;
+  ASSERT_ERROR_CONTAINS(bp::parse_boot_handover(flags), "unknown flags");
+
+  bp::BootHandover bad = sample_handover();
+  bad.broker->provider = "guess";
+  ASSERT_ERROR_CONTAINS(bp::serialize_boot_handover(bad), "provider must be");
+  bad = sample_handover();
+  bad.broker->tee_key = bp::SecretBytes();
+  ASSERT_ERROR_CONTAINS(bp::serialize_boot_handover(bad), "TEE key of 0 bytes");
+  bad = sample_handover();
+  bad.broker->token = bp::SecretBytes();
+  ASSERT_ERROR_CONTAINS(bp::serialize_boot_handover(bad), "token of 0 bytes");
+  bad = sample_handover();
+  bad.broker->url = "http://a b";
+  ASSERT_ERROR_CONTAINS(bp::serialize_boot_handover(bad), "broker URL");
+}
+
 void test_boot_resources_malformed(void **) {
   bp::SecretBytes good = ASSERT_OK(bp::serialize_boot_resources(sample_resources()));
   bp::Bytes bytes = good.view().to_bytes();
@@ -176,4 +254,5 @@ void test_boot_status_rejects(void **) {
 
 RUN_TESTS("agent_formats", cmocka_unit_test(test_resource_paths),
           cmocka_unit_test(test_boot_resources_round_trip), cmocka_unit_test(test_boot_resources_malformed),
-          cmocka_unit_test(test_boot_status_round_trip), cmocka_unit_test(test_boot_status_rejects))
+          cmocka_unit_test(test_boot_handover_broker_section), cmocka_unit_test(test_boot_status_round_trip),
+          cmocka_unit_test(test_boot_status_rejects))

@@ -3,8 +3,11 @@
 // command line, and the agent's own confinement (capabilities, seccomp),
 // checked in forked children.
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -215,7 +218,35 @@ int confined_child() {
   return 0;
 }
 
-void test_confinement(void **) { assert_int_equal(in_child(confined_child), 0); }
+// With a broker session (sev-guest provider): TCP client sockets and the
+// report ioctls, nothing else of their kind.
+int broker_child() {
+  bp::AgentSeccompOptions options;
+  options.init_pid = getppid();
+  options.broker = true;
+  options.provider = "sev-guest";
+  if (!bp::install_agent_seccomp(options).ok()) return 1;
+  int tcp = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (tcp < 0) return 2;
+  int tcp6 = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (tcp6 < 0) return 3;
+  int one = 1;
+  if (setsockopt(tcp, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) return 4;
+  if (setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) == 0 || errno != EPERM) return 5;
+  if (socket(AF_INET, SOCK_DGRAM, 0) >= 0 || errno != EPERM) return 6;  // no resolver, no UDP
+  if (socket(AF_UNIX, SOCK_STREAM, 0) >= 0 || errno != EPERM) return 7;
+  if (ioctl(tcp, FIONREAD, &one) == 0 || errno != EPERM) return 8;  // only the SNP report ioctls
+  if (mkdir("/tmp/bp-agent-seccomp-test", 0700) == 0 || errno != EPERM) return 9;  // only for tsm
+  if (open("/proc/self/status", O_WRONLY) >= 0 || errno != EPERM) return 10;
+  close(tcp);
+  close(tcp6);
+  return 0;
+}
+
+void test_confinement(void **) {
+  assert_int_equal(in_child(confined_child), 0);
+  assert_int_equal(in_child(broker_child), 0);
+}
 
 }  // namespace
 

@@ -76,7 +76,7 @@ bool read_request(int fd) {
 void send_text(int fd, const std::string &text) { (void)!send(fd, text.data(), text.size(), MSG_NOSIGNAL); }
 
 // The request failed with this errno (0: any) and a message containing text.
-void expect_error(const bp::Result<bp::HttpResponse> &r, const char *text, int err) {
+void expect_error(const bp::Result<bp::HttpClientResponse> &r, const char *text, int err) {
   if (r.ok()) fail_msg("expected an error containing '%s'", text);
   if (r.error().message().find(text) == std::string::npos) {
     fail_msg("error '%s' does not contain '%s'", r.error().message().c_str(), text);
@@ -85,9 +85,9 @@ void expect_error(const bp::Result<bp::HttpResponse> &r, const char *text, int e
     fail_msg("errno %d, expected %d", r.error().errno_value(), err);
 }
 
-bp::HttpRequest get(const char *target) { return bp::HttpRequest{"GET", target, {}, {}}; }
+bp::HttpClientRequest get(const char *target) { return bp::HttpClientRequest{"GET", target, {}, {}}; }
 
-std::string body_of(const bp::HttpResponse &r) { return std::string(r.body.begin(), r.body.end()); }
+std::string body_of(const bp::HttpClientResponse &r) { return std::string(r.body.begin(), r.body.end()); }
 
 bp::HttpClient plain_client(uint16_t port, bp::HttpLimits limits = {}) {
   return bp::HttpClient(std::make_unique<bp::TcpConnector>("127.0.0.1", port),
@@ -106,12 +106,12 @@ void test_keep_alive_and_stale_connection(void **) {
   });
   bp::HttpClient client = plain_client(server.port());
   for (int i = 0; i < 2; ++i) {
-    bp::HttpResponse r = ASSERT_OK(client.send(get("/a"), bp::Deadline::after_ms(5000)));
+    bp::HttpClientResponse r = ASSERT_OK(client.send(get("/a"), bp::Deadline::after_ms(5000)));
     assert_string_equal(body_of(r).c_str(), "ok");
   }
   assert_int_equal(client.stats().connections, 1);
   // The server closed the kept-alive connection: sent again on a new one.
-  bp::HttpResponse r = ASSERT_OK(client.send(get("/a"), bp::Deadline::after_ms(5000)));
+  bp::HttpClientResponse r = ASSERT_OK(client.send(get("/a"), bp::Deadline::after_ms(5000)));
   assert_string_equal(body_of(r).c_str(), "again");
   assert_int_equal(client.stats().connections, 2);
   assert_int_equal(client.stats().round_trips, 3);
@@ -176,7 +176,7 @@ void test_extra_bytes_end_keep_alive(void **) {
     usleep(200000);
   });
   bp::HttpClient client = plain_client(server.port());
-  bp::HttpResponse r = ASSERT_OK(client.send(get("/"), bp::Deadline::after_ms(3000)));
+  bp::HttpClientResponse r = ASSERT_OK(client.send(get("/"), bp::Deadline::after_ms(3000)));
   assert_string_equal(body_of(r).c_str(), "a");
   assert_false(r.keep_alive);
   assert_false(client.connected());  // the unasked-for second response is not read as the next answer
@@ -291,7 +291,7 @@ void test_tls(void **) {
   {
     // By IP address (subjectAltName iPAddress): three requests, one handshake.
     bp::HttpClient client = tls_client(*s->tls, "127.0.0.1", server.port());
-    bp::HttpResponse r = ASSERT_OK(client.send(get("/hello"), bp::Deadline::after_ms(10000)));
+    bp::HttpClientResponse r = ASSERT_OK(client.send(get("/hello"), bp::Deadline::after_ms(10000)));
     assert_int_equal(r.status, 200);
     assert_string_equal(body_of(r).c_str(), "hello");
     r = ASSERT_OK(client.send(get("/chunked"), bp::Deadline::after_ms(10000)));
@@ -311,7 +311,7 @@ void test_tls(void **) {
   {
     // By DNS name.
     bp::HttpClient client = tls_client(*s->tls, "localhost", server.port());
-    bp::HttpResponse r = ASSERT_OK(client.send(get("/hello"), bp::Deadline::after_ms(10000)));
+    bp::HttpClientResponse r = ASSERT_OK(client.send(get("/hello"), bp::Deadline::after_ms(10000)));
     assert_string_equal(body_of(r).c_str(), "hello");
   }
   {

@@ -12,8 +12,8 @@ namespace {
 // Feeds `text` in pieces of `step` bytes; at the end of the input, tells the
 // parser the stream ended if the response is not complete yet. `rest` gets
 // the bytes after the response.
-bp::Result<bp::HttpResponse> parse(const std::string &text, size_t step = SIZE_MAX,
-                                   bp::HttpLimits limits = {}, std::string *rest = nullptr) {
+bp::Result<bp::HttpClientResponse> parse(const std::string &text, size_t step = SIZE_MAX,
+                                         bp::HttpLimits limits = {}, std::string *rest = nullptr) {
   bp::HttpResponseParser parser(limits);
   size_t at = 0;
   while (at < text.size() && !parser.complete()) {
@@ -27,14 +27,14 @@ bp::Result<bp::HttpResponse> parse(const std::string &text, size_t step = SIZE_M
   return parser.take();
 }
 
-std::string body_of(const bp::HttpResponse &r) { return std::string(r.body.begin(), r.body.end()); }
+std::string body_of(const bp::HttpClientResponse &r) { return std::string(r.body.begin(), r.body.end()); }
 
 void test_content_length(void **) {
   const std::string text =
       "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
       "11\r\nX-Empty:\r\n\r\n{\"a\":\"bc\"}\n";
   for (size_t step : {SIZE_MAX, size_t{1}, size_t{7}}) {
-    bp::HttpResponse r = ASSERT_OK(parse(text, step));
+    bp::HttpClientResponse r = ASSERT_OK(parse(text, step));
     assert_int_equal(r.status, 200);
     assert_string_equal(r.reason.c_str(), "OK");
     assert_true(r.keep_alive);
@@ -46,7 +46,8 @@ void test_content_length(void **) {
 }
 
 void test_keep_alive_rules(void **) {
-  bp::HttpResponse r = ASSERT_OK(parse("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
+  bp::HttpClientResponse r =
+      ASSERT_OK(parse("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"));
   assert_false(r.keep_alive);
   r = ASSERT_OK(parse("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"));
   assert_false(r.keep_alive);
@@ -66,14 +67,14 @@ void test_keep_alive_rules(void **) {
 
 void test_bytes_after_the_response(void **) {
   std::string rest;
-  bp::HttpResponse r =
+  bp::HttpClientResponse r =
       ASSERT_OK(parse("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhiHTTP/1.1", SIZE_MAX, {}, &rest));
   assert_string_equal(body_of(r).c_str(), "hi");
   assert_string_equal(rest.c_str(), "HTTP/1.1");
 }
 
 void test_interim_responses(void **) {
-  bp::HttpResponse r =
+  bp::HttpClientResponse r =
       ASSERT_OK(parse("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\nX: y\r\n\r\n"
                       "HTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nz"));
   assert_int_equal(r.status, 201);
@@ -93,12 +94,13 @@ void test_chunked(void **) {
       "000\r\n"
       "Trailer-Field: x\r\n\r\n";
   for (size_t step : {SIZE_MAX, size_t{1}, size_t{3}}) {
-    bp::HttpResponse r = ASSERT_OK(parse(text, step));
+    bp::HttpClientResponse r = ASSERT_OK(parse(text, step));
     assert_string_equal(body_of(r).c_str(), "hello, 0123456\r\n");
     assert_null(r.header("trailer-field"));  // trailers are not kept
     assert_true(r.keep_alive);
   }
-  bp::HttpResponse empty = ASSERT_OK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n"));
+  bp::HttpClientResponse empty =
+      ASSERT_OK(parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n"));
   assert_true(empty.body.empty());
 }
 
@@ -138,7 +140,7 @@ void test_content_length_errors(void **) {
                         "invalid Content-Length");
   ASSERT_ERROR_CONTAINS(parse("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nx"),
                         "conflicting Content-Length");
-  bp::HttpResponse same =
+  bp::HttpClientResponse same =
       ASSERT_OK(parse("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx"));
   assert_string_equal(body_of(same).c_str(), "x");
   bp::HttpLimits limits;
@@ -197,8 +199,8 @@ void test_header_limits(void **) {
   ASSERT_ERROR_CONTAINS(parser.feed(bp::ByteView::of_string("HTTP/1.1 200 OK\r\n")), "already failed");
 }
 
-bp::HttpResponse with_cookies(std::initializer_list<const char *> values) {
-  bp::HttpResponse r;
+bp::HttpClientResponse with_cookies(std::initializer_list<const char *> values) {
+  bp::HttpClientResponse r;
   for (const char *v : values) r.headers.push_back({"set-cookie", v});
   return r;
 }
@@ -220,17 +222,17 @@ void test_set_cookie(void **) {
 }
 
 void test_request_writer(void **) {
-  bp::HttpRequest post{"POST", "/kbs/v0/auth", {{"Content-Type", "application/json"}}, {'{', '}'}};
+  bp::HttpClientRequest post{"POST", "/kbs/v0/auth", {{"Content-Type", "application/json"}}, {'{', '}'}};
   bp::Bytes raw = ASSERT_OK(bp::serialize_request(post, "10.0.2.100:8443"));
   assert_string_equal(
       std::string(raw.begin(), raw.end()).c_str(),
       "POST /kbs/v0/auth HTTP/1.1\r\nHost: 10.0.2.100:8443\r\nContent-Type: application/json\r\n"
       "Content-Length: 2\r\n\r\n{}");
-  bp::HttpRequest get{"GET", "/kbs/v0/resource/a/b/c", {{"Cookie", "kbs-session-id=x"}}, {}};
+  bp::HttpClientRequest get{"GET", "/kbs/v0/resource/a/b/c", {{"Cookie", "kbs-session-id=x"}}, {}};
   raw = ASSERT_OK(bp::serialize_request(get, "kbs"));
   assert_string_equal(std::string(raw.begin(), raw.end()).c_str(),
                       "GET /kbs/v0/resource/a/b/c HTTP/1.1\r\nHost: kbs\r\nCookie: kbs-session-id=x\r\n\r\n");
-  bp::HttpRequest bad = get;
+  bp::HttpClientRequest bad = get;
   bad.headers[0].value = "x\r\nInjected: 1";
   ASSERT_ERROR_CONTAINS(bp::serialize_request(bad, "kbs"), "invalid value for header Cookie");
   bad = get;

@@ -57,6 +57,12 @@ void test_full_config(void **) {
   assert_true(c.data_disk.has_value());
   assert_true(c.data_disk->integrity);
   assert_int_equal(c.workload.grace_period_ms, 5000);
+  assert_string_equal(c.agent.api_features.c_str(), "resource,evidence");  // the default
+  std::string all = kFull;
+  all.replace(all.find("\"policy\": \"/etc/buckypaper/agent-policy.json\""), 45,
+              "\"policy\": \"/etc/buckypaper/agent-policy.json\", \"api_features\": \"resource,token\"");
+  c = ASSERT_OK(bp::parse_init_config(all, ""));
+  assert_string_equal(c.agent.api_features.c_str(), "resource,token");
 }
 
 void test_defaults(void **) {
@@ -110,6 +116,12 @@ void test_errors_name_the_key(void **) {
       {replace(full, "\"bundle\": \"bundle\"", "\"bundle\": \"/bundle\""), "", "$.workload.bundle"},
       {replace(full, "\"grace_period_ms\": 5000", "\"grace_period_ms\": 5000, \"user\": 0"), "",
        "$.workload.user"},
+      {replace(full, "\"policy\": \"/etc/buckypaper/agent-policy.json\"",
+               "\"policy\": \"/etc/buckypaper/agent-policy.json\", \"api_features\": \"resource,exec\""),
+       "", "$.agent.api_features"},
+      {replace(full, "\"policy\": \"/etc/buckypaper/agent-policy.json\"",
+               "\"policy\": \"/etc/buckypaper/agent-policy.json\", \"api_features\": \"token,token\""),
+       "", "listed twice"},
       {full, "bp.log_level=loud", "bp.log_level"},
       {full, "bp.shell=1", "unknown kernel parameter bp.shell"},
       {full, "bp.test_pause=data-formatted", "bp.test_pause"},

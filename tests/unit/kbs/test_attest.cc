@@ -168,6 +168,11 @@ void test_happy_path(void **) {
   assert_int_equal(result.counters.round_trips, 4);
   assert_int_equal(result.counters.retries, 0);
   assert_int_equal(f->provider.calls, 1);
+  // The key the token is bound to comes back for bp-agent.
+  assert_true(result.tee_key.has_value());
+  assert_string_equal(ASSERT_OK(bp::json_compact(ASSERT_OK(result.tee_key->public_jwk()))).c_str(),
+                      broker.jwk.c_str());
+  assert_string_equal(result.provider.c_str(), "fake");
 }
 
 void test_retries_5xx(void **) {
