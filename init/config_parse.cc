@@ -184,6 +184,13 @@ Result<std::optional<DataDiskConfig>> parse_data_disk(const Json &disks) {
   if (!is_plain_name(config.serial))
     return Error(data->path() + ".serial: '" + config.serial + "' is not a plain name");
   config.integrity = TRY(data->optional_bool("integrity")).value_or(false);
+  if (config.integrity) {
+    // The LUKS2 library reads and writes such headers, but bp-init cannot
+    // activate them: refuse the image here rather than at its first boot.
+    return Error(data->path() +
+                 ".integrity: hmac(sha256) data disks need dm-integrity, which bp-init does not set up; "
+                 "use false");
+  }
   config.mount_point = TRY(data->optional_string("mount")).value_or("/data");
   if (!starts_with(config.mount_point, "/") || config.mount_point.find("..") != std::string::npos) {
     return Error(data->path() + ".mount: expected an absolute path without '..'");

@@ -20,7 +20,7 @@ const char *kFull = R"({
     "root": {"serial": "bp-root", "on_corruption": "panic",
              "verity": {"root_hash": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
                         "salt": "abcd", "data_blocks": 100, "hash_offset": 409600}},
-    "data": {"serial": "bp-data", "integrity": true, "mount": "/data"}
+    "data": {"serial": "bp-data", "integrity": false, "mount": "/data"}
   },
   "workload": {"bundle": "bundle", "grace_period_ms": 5000},
   "agent": {"path": "/bin/bp-agent", "policy": "/etc/buckypaper/agent-policy.json"}
@@ -55,7 +55,7 @@ void test_full_config(void **) {
   assert_true(c.root_disk.verity.data_blocks == 100);
   assert_true(c.root_disk.on_corruption == bp::CorruptionAction::panic);
   assert_true(c.data_disk.has_value());
-  assert_true(c.data_disk->integrity);
+  assert_false(c.data_disk->integrity);
   assert_int_equal(c.workload.grace_period_ms, 5000);
   assert_string_equal(c.agent.api_features.c_str(), "resource,evidence");  // the default
   std::string all = kFull;
@@ -124,6 +124,7 @@ void test_errors_name_the_key(void **) {
        "", "listed twice"},
       {full, "bp.log_level=loud", "bp.log_level"},
       {full, "bp.shell=1", "unknown kernel parameter bp.shell"},
+      {replace(full, "\"integrity\": false", "\"integrity\": true"), "", "$.disks.data.integrity"},
       {full, "bp.test_pause=data-formatted", "bp.test_pause"},
       {full, "bp.x=\"open", "unterminated quote"},
       {full.substr(0, full.size() / 2), "", "JSON"},
