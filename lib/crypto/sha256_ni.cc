@@ -3,6 +3,8 @@
 #include <cpuid.h>
 #include <immintrin.h>
 
+#include <atomic>
+
 #define BP_SHA_NI __attribute__((target("sha,ssse3,sse4.1")))
 
 namespace bp {
@@ -79,17 +81,28 @@ BP_SHA_NI inline void add_state(Lane &s, const Lane &saved) {
   s.cdgh = _mm_add_epi32(s.cdgh, saved.cdgh);
 }
 
-}  // namespace
-
-// CPUID on every call (a few hundred cycles, more in a VM): callers that hash
-// many messages choose the compression function once (Sha256 copies keep it).
-bool sha256_ni_supported() {
+bool cpu_has_sha_ni() {
   unsigned eax, ebx, ecx, edx;
   if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
   const bool ssse3 = (ecx & bit_SSSE3) != 0;
   const bool sse41 = (ecx & bit_SSE4_1) != 0;
   if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
   return ssse3 && sse41 && (ebx & bit_SHA) != 0;
+}
+
+}  // namespace
+
+// CPUID traps to the hypervisor in a VM (microseconds), and every HMAC of a
+// PBKDF2 iteration makes a new hash object: ask the CPU once. The atomic is
+// constant-initialized (no guard variable, which musl's runtime lacks).
+bool sha256_ni_supported() {
+  static std::atomic<int> known{0};  // 0 not asked yet, 1 no, 2 yes
+  int value = known.load(std::memory_order_relaxed);
+  if (value == 0) {
+    value = cpu_has_sha_ni() ? 2 : 1;
+    known.store(value, std::memory_order_relaxed);
+  }
+  return value == 2;
 }
 
 BP_SHA_NI void sha256_ni_compress(uint32_t state[8], const uint8_t *blocks, size_t count) {
