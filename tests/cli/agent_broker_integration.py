@@ -9,24 +9,15 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from agent_harness import Agent  # noqa: E402
+from agent_harness import Agent, Tally  # noqa: E402
 from broker_harness import Broker, handover as make_handover  # noqa: E402
 
 BUILD = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PRODUCTION = open(os.path.join(ROOT, "agent/policy/production.json")).read()
 
-passed = failed = 0
-
-
-def check(what, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print("ok: " + what)
-    else:
-        failed += 1
-        print("FAILED: %s %s" % (what, detail))
+TALLY = Tally("test-agent-broker")
+check = TALLY.check
 
 
 def main_flow(work):
@@ -129,5 +120,4 @@ try:
     reattest_flow(work)
 finally:
     shutil.rmtree(work, ignore_errors=True)
-print("test-agent-broker: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+TALLY.finish()

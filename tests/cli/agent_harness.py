@@ -10,6 +10,7 @@ import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -262,3 +263,23 @@ class LineClient:
     def close(self):
         if self.sock:
             self.sock.close()
+
+
+class Tally:
+    """ok/FAILED lines and the counts a test script ends with."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = self.failed = 0
+
+    def check(self, what, condition, detail=""):
+        if condition:
+            self.passed += 1
+            print("ok: " + what)
+        else:
+            self.failed += 1
+            print("FAILED: %s %s" % (what, detail))
+
+    def finish(self):
+        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
+        sys.exit(1 if self.failed else 0)

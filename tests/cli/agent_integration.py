@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from agent_harness import Agent, LineClient  # noqa: E402
+from agent_harness import Agent, LineClient, Tally  # noqa: E402
 
 BINARY = sys.argv[1]
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -23,17 +23,8 @@ STATUS = json.dumps({"version": 1, "flavour": "production", "updated_ms": 5210,
 RESOURCES = [("default/key/1", b"12345678901234567890"), ("buckypaper/secret/greeting", b"hello, workload\n"),
              ("buckypaper/disk/root", b"A DISK KEY THAT MUST NOT LEAK")]
 
-passed = failed = 0
-
-
-def check(what, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print("ok: " + what)
-    else:
-        failed += 1
-        print("FAILED: %s %s" % (what, detail))
+TALLY = Tally("test-agent")
+check = TALLY.check
 
 
 def production_agent():
@@ -189,5 +180,4 @@ production_agent()
 debug_agent()
 without_handover()
 check_policy_cli()
-print("test-agent: %d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+TALLY.finish()

@@ -40,6 +40,13 @@ extern "C" {
                text);                                                                                   \
   } while (0)
 
+// Asserts that a string contains the given text.
+#define ASSERT_TEXT_CONTAINS(text, part)                                                                    \
+  do {                                                                                                      \
+    std::string text_ = (text);                                                                             \
+    if (text_.find(part) == std::string::npos) fail_msg("'%s' does not contain '%s'", text_.c_str(), part); \
+  } while (0)
+
 #define ASSERT_BYTES_EQUAL(actual, expected_hex)                                             \
   do {                                                                                       \
     std::string actual_hex_ = bp::hex_encode(actual);                                        \

@@ -106,12 +106,6 @@ std::string message_of(const bp::Result<bp::SecretBytes> &r) {
   return r.error().message();
 }
 
-#define ASSERT_TEXT_CONTAINS(text, part)                                                                    \
-  do {                                                                                                      \
-    std::string text_ = (text);                                                                             \
-    if (text_.find(part) == std::string::npos) fail_msg("'%s' does not contain '%s'", text_.c_str(), part); \
-  } while (0)
-
 struct Fixture {
   Broker broker;
   std::unique_ptr<FakeServer> server;

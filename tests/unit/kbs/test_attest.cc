@@ -30,12 +30,6 @@ std::string error_text(const bp::Result<T> &r) {
   return r.error().message();
 }
 
-#define ASSERT_TEXT_CONTAINS(text, part)                                                                    \
-  do {                                                                                                      \
-    std::string text_ = (text);                                                                             \
-    if (text_.find(part) == std::string::npos) fail_msg("'%s' does not contain '%s'", text_.c_str(), part); \
-  } while (0)
-
 class FakeProvider : public bp::snp::Provider {
  public:
   const char *name() const override { return "fake"; }
