@@ -107,7 +107,8 @@ int main(int argc, char **argv) {
   auto percentile = [&](double q) {
     return all.empty()
                ? 0.0
-               : static_cast<double>(all[std::min(all.size() - 1, static_cast<size_t>(q * all.size()))]);
+               : static_cast<double>(
+                     all[std::min(all.size() - 1, static_cast<size_t>(q * static_cast<double>(all.size())))]);
   };
   printf("%zu %ld %.3f %.1f %.1f\n", all.size(), errors, elapsed, percentile(0.5), percentile(0.99));
   return 0;

@@ -132,7 +132,7 @@ Result<SecretBytes> serialize_boot_handover(const BootHandover &handover) {
     store_le32(p + 4, static_cast<uint32_t>(b.token.size()));
     p = put(p + 8, b.token.view().data(), b.token.size());
     store_le16(p, static_cast<uint16_t>(b.tee_key.size()));
-    p = put(p + 2, b.tee_key.view().data(), b.tee_key.size());
+    put(p + 2, b.tee_key.view().data(), b.tee_key.size());
   }
   return out;
 }

@@ -90,9 +90,9 @@ Result<SecretBytes> TeeKey::private_key_pem() const {
   SecretBytes buffer = TRY(SecretBytes::allocate(capacity));
   uint8_t *out = buffer.data();
   size_t n = strlen(kPemBegin);
-  memcpy(out, kPemBegin, n);
+  memcpy(out, kPemBegin, n);  // NOLINT(bugprone-not-null-terminated-result): PEM text, length-counted
   n += base64_lines(der.view(), out + n);
-  memcpy(out + n, kPemEnd, strlen(kPemEnd));
+  memcpy(out + n, kPemEnd, strlen(kPemEnd));  // NOLINT(bugprone-not-null-terminated-result): as above
   n += strlen(kPemEnd);
   return SecretBytes::copy_of(ByteView(out, n));
 }

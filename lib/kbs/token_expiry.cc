@@ -8,7 +8,7 @@
 namespace bp::kbs {
 
 namespace {
-constexpr size_t kMaxPayload = 64 * 1024;
+constexpr size_t kMaxPayload = size_t{64} * 1024;
 constexpr size_t kMaxDepth = 16;
 }  // namespace
 

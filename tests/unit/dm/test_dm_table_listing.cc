@@ -3,6 +3,7 @@
 // decoded and printed in dmsetup's format, and the same through DmControl
 // against the fake device-mapper.
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/core/file_io.h"
@@ -39,7 +40,7 @@ void add_spec(bp::Bytes &data, uint64_t start, uint64_t length, const char *type
   spec->sector_start = start;
   spec->length = length;
   spec->next = static_cast<uint32_t>(at + record);  // from the first spec
-  strcpy(spec->target_type, type);
+  snprintf(spec->target_type, sizeof spec->target_type, "%s", type);
   memcpy(data.data() + at + sizeof *spec, params, strlen(params));
 }
 

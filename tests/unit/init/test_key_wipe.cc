@@ -70,7 +70,7 @@ struct Machine {
     m.config.root_disk.verity.root_hash = std::string(64, 'a');
     m.config.root_disk.verity.salt = std::string(64, 'b');
     m.config.root_disk.verity.data_blocks = 16;
-    m.config.root_disk.verity.hash_offset = 16 * 4096;
+    m.config.root_disk.verity.hash_offset = uint64_t{16} * 4096;
     m.config.data_disk = bp::DataDiskConfig{"bp-data", false, "/data"};
     m.config.resources = {{"root", "buckypaper", "disk", "root", bp::ResourceUse::root_disk_key},
                           {"data", "buckypaper", "disk", "data", bp::ResourceUse::data_disk_key},

@@ -250,8 +250,8 @@ void test_copies_share_and_outlive(void **) {
     copy = inner;  // the document goes out of scope; the copy keeps it alive
     bp::Json assigned;
     assigned = copy;
-    assigned =
-        assigned;  // NOLINT(clang-diagnostic-self-assign-overloaded): self-assignment is the case under test
+    // NOLINTNEXTLINE(clang-diagnostic-self-assign-overloaded): self-assignment is the case under test
+    assigned = assigned;
     bp::Json moved(std::move(inner));
     assert_true(inner.is_null());  // NOLINT: a moved-from Json is null
     assert_string_equal(moved.path().c_str(), "$.a");
