@@ -35,6 +35,9 @@ def test_happy_path(two_boots) -> None:
     attests = run.broker_events("attest")
     assert [(e["decision"], e["check"]) for e in attests] == [("accepted", "ok")], run.describe()
     assert attests[0]["claims"]["measurement"] == vm.measurement().hex()
+    reports = run.sim_events("report")
+    assert reports and all(r["measurement"] == vm.measurement().hex() and r["status"] == 0 for r in reports), \
+        run.describe()
     assert sorted(checks.released(run)) == sorted(resource_files(vm)), run.describe()
     for line in ("bp-init attest: KBS accepted the evidence",
                  "bp-init disks: root: erofs verified by dm-verity mounted on",
