@@ -77,6 +77,7 @@ class Host:
     vcpus: int = 1
     cpu: str = "EPYC-Milan"
     policy: int = DEFAULT_POLICY
+    host_data: bytes = bytes(32)  # SNP HOST_DATA, chosen by whoever launches the VM
     memory_mib: int = 512
     timeout_s: float = 300.0
 
@@ -119,6 +120,15 @@ class PodVm:
         self.server: Optional[KbsServer] = None
         self.agent_socket: Optional[Path] = None  # QEMU's end of the host channel, per boot
 
+    def pin_host_data(self, host_data: bytes) -> None:
+        """The data owner binds a configuration to HOST_DATA: reference values that
+        accept only launches carrying it."""
+        refs = json.loads(self.broker.reference_values.read_text())
+        refs["snp"]["host_data"] = host_data.hex()
+        path = self.workdir / f"reference-values-host-data-{host_data.hex()[:16]}.json"
+        path.write_text(json.dumps(refs))
+        self.broker.reference_values = path
+
     def approve_current_launch(self) -> bytes:
         """The data owner's side of a test that changes what is launched (a test-only
         kernel parameter): reference values holding exactly this launch's digest."""
@@ -150,7 +160,8 @@ class PodVm:
         for path in (files.console, files.broker_log, files.sim_log):
             path.unlink(missing_ok=True)
         chain = load_or_create_chain(self.chain_dir, "Genoa")
-        launch = GuestLaunch(measurement=self.measurement(), policy=self.host.policy)
+        launch = GuestLaunch(measurement=self.measurement(), policy=self.host.policy,
+                             host_data=self.host.host_data)
         processor = SecureProcessor(chain, generate_vcek(chain, launch.tcb), launch)
         sim_log = JsonLineLog(files.sim_log, program="snp-sim")
         sim = SnpSimServer(self.workdir / f"{tag}.sim.sock", processor, sim_log)

@@ -1,5 +1,6 @@
-"""Scenarios 3, 4 and 9: what a host can change about the launch or the root disk, and a
-debug image in front of a broker that holds the production reference values."""
+"""Scenarios 3, 4 and 9: what a host can change about the launch (initrd, command line,
+HOST_DATA) or the root disk, and a debug image in front of a broker that holds the
+production reference values."""
 
 from __future__ import annotations
 
@@ -103,3 +104,19 @@ def test_debug_image_gets_nothing_from_a_production_broker(make_vm, images: Path
     checks.stage_failed(run, "attest")
     checks.no_workload(run)
     assert run.result.stopped_early, run.describe()
+
+
+def test_host_data_other_than_the_pinned_one_is_refused(make_vm) -> None:
+    vm = make_vm("demo", "host-data")
+    pinned = bytes(range(32))
+    vm.pin_host_data(pinned)
+    vm.host.host_data = bytes(reversed(range(32)))  # the host launches with other data
+    refused = vm.run()
+    checks.attest_rejected(refused, "host_data")
+    checks.nothing_released(refused)
+    checks.no_workload(refused)
+    vm.host.host_data = pinned
+    accepted = vm.run()
+    assert [e["decision"] for e in accepted.broker_events("attest")] == ["accepted"], accepted.describe()
+    assert accepted.broker_events("attest")[0]["claims"]["host_data"] == pinned.hex()
+    assert accepted.has("example: done"), accepted.describe()
