@@ -33,7 +33,6 @@ namespace {
 
 constexpr const char *kDefaultSeccompProfile = "/etc/buckypaper/seccomp-default.json";
 constexpr const char *kStatusFile = "/run/buckypaper/status.json";
-constexpr size_t kMaxCaCert = size_t{64} * 1024;
 
 // What the agent reports to the host: the stages so far and the workload.
 class StatusPublisher {
@@ -102,7 +101,7 @@ Result<kbs::AttestResult> attest_stage(const InitConfig &config, Random &random,
   attest.kbs.url = config.broker.url;
   attest.kbs.allow_plain_http = config.broker.allow_plain_http;
   if (!config.broker.ca_cert.empty())
-    attest.kbs.ca_pem = TRY(read_text_file(config.broker.ca_cert, kMaxCaCert));
+    attest.kbs.ca_pem = TRY(read_text_file(config.broker.ca_cert, kMaxBrokerCaSize));
   attest.deadline_ms = config.broker.deadline_ms;
   for (const ResourceConfig &resource : config.resources) {
     kbs::ResourceRequest request;

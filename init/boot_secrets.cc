@@ -14,7 +14,6 @@
 namespace bp {
 namespace {
 
-constexpr size_t kMaxCaCert = size_t{64} * 1024;
 // How long bp-agent works on one workload request to the broker (the boot's
 // deadline_ms if shorter): a workload waits that long at most.
 constexpr uint32_t kAgentBrokerTimeoutMs = 30000;
@@ -51,7 +50,8 @@ Result<UniqueFd> agent_secrets_memfd(const InitConfig &config, const kbs::Attest
   if (!released.tee_key) return Error("the attestation kept no TEE key");
   BrokerHandover broker;
   broker.url = config.broker.url;
-  if (!config.broker.ca_cert.empty()) broker.ca_pem = TRY(read_text_file(config.broker.ca_cert, kMaxCaCert));
+  if (!config.broker.ca_cert.empty())
+    broker.ca_pem = TRY(read_text_file(config.broker.ca_cert, kMaxBrokerCaSize));
   broker.allow_plain_http = config.broker.allow_plain_http;
   broker.provider = released.provider;
   broker.request_timeout_ms = std::min(config.broker.deadline_ms, kAgentBrokerTimeoutMs);

@@ -27,6 +27,9 @@ using ProviderChoice = snp::ProviderChoice;
 enum class ResourceUse { root_disk_key, data_disk_key, workload_secret };
 enum class CorruptionAction { restart, panic };
 
+// The broker CA file is read at attest and again for bp-agent: one bound.
+constexpr size_t kMaxBrokerCaSize = size_t{64} * 1024;
+
 struct BrokerConfig {
   std::string url;      // https://host:port (http:// only with allow_plain_http)
   std::string ca_cert;  // PEM file in the initramfs

@@ -27,12 +27,6 @@ constexpr const char *kRootCrypt = "bp-root-crypt";
 constexpr const char *kRootVerity = "bp-root";
 constexpr const char *kDataCrypt = "bp-data";
 
-std::string join(const std::vector<std::string> &problems) {
-  std::string out;
-  for (const std::string &p : problems) out += (out.empty() ? "" : "; ") + p;
-  return out;
-}
-
 // cryptsetup's dm uuid form, so `cryptsetup status` recognises the devices.
 std::string dm_uuid(const char *kind, const std::string &luks_uuid, const std::string &name) {
   std::string compact;
@@ -50,7 +44,7 @@ Result<Luks2Volume> read_volume(int fd, const std::string &device) {
 
 Result<DataDiskAction> plan_data_disk(const Luks2VolumeCheck &check) {
   if (check.blank) return DataDiskAction::format;
-  if (!check.volume) return Error("the data disk is refused: " + join(check.problems));
+  if (!check.volume) return Error("the data disk is refused: " + join(check.problems, "; "));
   if (check.volume->headers.state == Luks2HeaderState::secondary_only) return DataDiskAction::complete_format;
   return DataDiskAction::open;
 }

@@ -17,6 +17,8 @@ Result<uint64_t> parse_u64(std::string_view text);
 Result<uint64_t> parse_hex_u64(std::string_view text);
 
 std::vector<std::string_view> split(std::string_view text, char separator);
+// "a; b; c": the parts with the separator between them.
+std::string join(const std::vector<std::string> &parts, std::string_view separator);
 bool starts_with(std::string_view text, std::string_view prefix);
 bool ends_with(std::string_view text, std::string_view suffix);
 std::string to_lower(std::string_view text);

@@ -262,12 +262,7 @@ Result<Luks2Metadata> parse_luks2_metadata(const std::string &json_text, uint64_
                                            uint64_t device_size) {
   Luks2MetadataCheck check = check_luks2_metadata(json_text, hdr_size, device_size);
   if (check.metadata) return std::move(*check.metadata);
-  std::string message;
-  for (const std::string &problem : check.problems) {
-    if (!message.empty()) message += "; ";
-    message += problem;
-  }
-  return Error(message);
+  return Error(join(check.problems, "; "));
 }
 
 }  // namespace bp

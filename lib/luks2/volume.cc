@@ -1,6 +1,7 @@
 #include "lib/luks2/volume.h"
 
 #include "lib/core/file_io.h"
+#include "lib/core/strings.h"
 #include "lib/luks2/metadata_parser.h"
 
 namespace bp {
@@ -35,12 +36,7 @@ Luks2VolumeCheck check_luks2_volume(int fd) {
 Result<Luks2Volume> read_luks2_volume(int fd) {
   Luks2VolumeCheck check = check_luks2_volume(fd);
   if (check.volume) return std::move(*check.volume);
-  std::string message;
-  for (const std::string &problem : check.problems) {
-    if (!message.empty()) message += "; ";
-    message += problem;
-  }
-  return Error(message);
+  return Error(join(check.problems, "; "));
 }
 
 }  // namespace bp

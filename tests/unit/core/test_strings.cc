@@ -30,6 +30,10 @@ void test_split_and_affixes(void **) {
   assert_true(parts[1].empty());
   assert_true(parts[5] == "tag");
   assert_int_equal(bp::split("", ',').size(), 1);
+  assert_string_equal(bp::join({"a", "b", "c"}, "; ").c_str(), "a; b; c");
+  assert_string_equal(bp::join({"only"}, "; ").c_str(), "only");
+  assert_string_equal(bp::join({}, "; ").c_str(), "");
+  assert_string_equal(bp::join({"", "b"}, ",").c_str(), ",b");
   assert_true(bp::starts_with("bp.debug=1", "bp."));
   assert_false(bp::starts_with("bp", "bp."));
   assert_true(bp::ends_with("root.img", ".img"));
